@@ -1,0 +1,312 @@
+//! `cloud-tco`: price tables (평균단가), budget plans (중기재정계획) and provider comparisons
+//! from the command line.
+//!
+//! Exit status: 0 on success, 2 for bad input (with a message on stderr naming the file, line
+//! and field), 1 when an output cannot be written.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand, ValueEnum};
+use cloud_tco::pricing::ServerRequest;
+use cloud_tco::report::{self, Lang, MoneyUnit};
+use cloud_tco::{Catalog, Error, PriceBasis, Project};
+
+#[derive(Parser)]
+#[command(
+    name = "cloud-tco",
+    version,
+    about = "Cloud cost estimation and 7-year TCO for public institutions (클라우드 이용료 산정)"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// The budget plan of a project: mid-term plan (중기재정계획) and usage-fee scale.
+    Plan {
+        /// Project file (TOML or JSON).
+        project: PathBuf,
+        #[command(flatten)]
+        catalog: CatalogArgs,
+        /// Price basis: average (평균단가), min, max, median or provider:NAME.
+        #[arg(long)]
+        basis: Option<String>,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = PlanFormat::Table)]
+        format: PlanFormat,
+        #[command(flatten)]
+        display: DisplayArgs,
+        /// Write to this file (atomically) instead of standard output.
+        #[arg(short = 'o', long = "output")]
+        output: Option<PathBuf>,
+    },
+    /// The price table: each provider's unit prices and the combined price (평균단가).
+    Prices {
+        #[command(flatten)]
+        catalog: CatalogArgs,
+        /// Price basis: average (평균단가), min, max, median or provider:NAME.
+        #[arg(long, default_value = "average")]
+        basis: String,
+        /// Server size VCPUxMEMORY_GB to price, e.g. 4x16 (repeatable; default 2x4 and 4x16).
+        #[arg(long = "server")]
+        servers: Vec<String>,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = TableFormat::Table)]
+        format: TableFormat,
+        #[command(flatten)]
+        display: DisplayArgs,
+        /// Write to this file (atomically) instead of standard output.
+        #[arg(short = 'o', long = "output")]
+        output: Option<PathBuf>,
+    },
+    /// The project under each provider alone and under the average, side by side.
+    Compare {
+        /// Project file (TOML or JSON).
+        project: PathBuf,
+        #[command(flatten)]
+        catalog: CatalogArgs,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = TableFormat::Table)]
+        format: TableFormat,
+        #[command(flatten)]
+        display: DisplayArgs,
+        /// Write to this file (atomically) instead of standard output.
+        #[arg(short = 'o', long = "output")]
+        output: Option<PathBuf>,
+    },
+}
+
+#[derive(clap::Args)]
+struct CatalogArgs {
+    /// Price catalog CSV (repeatable; merged). Without it, the embedded default catalog is used.
+    #[arg(long = "catalog")]
+    catalogs: Vec<PathBuf>,
+}
+
+#[derive(clap::Args)]
+struct DisplayArgs {
+    /// Labels in Korean (default) or English.
+    #[arg(long, value_enum, default_value_t = LangArg::Ko)]
+    lang: LangArg,
+    /// Display unit of tables: won, thousand (천원) or million (백만원). Never changes a total.
+    #[arg(long, value_enum, default_value_t = UnitArg::Won)]
+    unit: UnitArg,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum PlanFormat {
+    Table,
+    Json,
+    Csv,
+    Xlsx,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum TableFormat {
+    Table,
+    Json,
+    Csv,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum LangArg {
+    Ko,
+    En,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum UnitArg {
+    Won,
+    Thousand,
+    Million,
+}
+
+impl DisplayArgs {
+    fn lang(&self) -> Lang {
+        match self.lang {
+            LangArg::Ko => Lang::Ko,
+            LangArg::En => Lang::En,
+        }
+    }
+    fn unit(&self) -> MoneyUnit {
+        match self.unit {
+            UnitArg::Won => MoneyUnit::Won,
+            UnitArg::Thousand => MoneyUnit::Thousand,
+            UnitArg::Million => MoneyUnit::Million,
+        }
+    }
+}
+
+/// A failure: bad input (exit 2) or an output problem (exit 1).
+enum Failure {
+    Input(String),
+    Output(String),
+}
+
+impl From<Error> for Failure {
+    fn from(e: Error) -> Self {
+        match e {
+            Error::Report(m) => Failure::Output(m),
+            other => Failure::Input(other.to_string()),
+        }
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(Failure::Input(m)) => {
+            eprintln!("error: {m}");
+            ExitCode::from(2)
+        }
+        Err(Failure::Output(m)) => {
+            eprintln!("error: {m}");
+            ExitCode::from(1)
+        }
+    }
+}
+
+fn load_catalog(args: &CatalogArgs) -> Result<Catalog, Failure> {
+    if args.catalogs.is_empty() {
+        Ok(Catalog::embedded())
+    } else {
+        Catalog::from_paths(&args.catalogs).map_err(|e| Failure::Input(e.to_string()))
+    }
+}
+
+fn parse_basis(text: &str) -> Result<PriceBasis, Failure> {
+    text.parse()
+        .map_err(|e: cloud_tco::PricingError| Failure::Input(e.to_string()))
+}
+
+fn run(cli: Cli) -> Result<(), Failure> {
+    match cli.command {
+        Command::Plan {
+            project,
+            catalog,
+            basis,
+            format,
+            display,
+            output,
+        } => {
+            let project =
+                Project::from_path(&project).map_err(|e| Failure::Input(e.to_string()))?;
+            let catalog = load_catalog(&catalog)?;
+            let basis = basis.as_deref().map(parse_basis).transpose()?;
+            let plan = cloud_tco::plan(&project, &catalog, basis.as_ref())?;
+            let bytes = match format {
+                PlanFormat::Table => {
+                    report::table::plan_table(&plan, display.lang(), display.unit()).into_bytes()
+                }
+                PlanFormat::Json => json_bytes(&report::json::plan_json(&plan)),
+                PlanFormat::Csv => report::csv::plan_csv(&plan)?.into_bytes(),
+                PlanFormat::Xlsx => {
+                    if output.is_none() {
+                        return Err(Failure::Input(
+                            "--format xlsx writes a workbook: give the file with -o FILE.xlsx"
+                                .into(),
+                        ));
+                    }
+                    report::xlsx::plan_xlsx(&plan)?
+                }
+            };
+            emit(output.as_deref(), &bytes)
+        }
+        Command::Prices {
+            catalog,
+            basis,
+            servers,
+            format,
+            display,
+            output,
+        } => {
+            let catalog = load_catalog(&catalog)?;
+            let basis = parse_basis(&basis)?;
+            let requests = servers
+                .iter()
+                .map(|s| s.parse::<ServerRequest>())
+                .collect::<Result<Vec<_>, _>>()
+                .map_err(Failure::Input)?;
+            let requested = (!requests.is_empty()).then_some(requests.as_slice());
+            let table = cloud_tco::price_table(&catalog, &basis, requested)?;
+            let bytes = match format {
+                TableFormat::Table => {
+                    report::table::prices_table(&table, display.lang()).into_bytes()
+                }
+                TableFormat::Json => json_bytes(&report::json::prices_json(&table)),
+                TableFormat::Csv => report::csv::prices_csv(&table)?.into_bytes(),
+            };
+            emit(output.as_deref(), &bytes)
+        }
+        Command::Compare {
+            project,
+            catalog,
+            format,
+            display,
+            output,
+        } => {
+            let project =
+                Project::from_path(&project).map_err(|e| Failure::Input(e.to_string()))?;
+            let catalog = load_catalog(&catalog)?;
+            let comparison = cloud_tco::compare::compare(&project, &catalog)?;
+            let bytes = match format {
+                TableFormat::Table => {
+                    report::table::compare_table(&comparison, display.lang(), display.unit())
+                        .into_bytes()
+                }
+                TableFormat::Json => json_bytes(&report::json::compare_json(&comparison)),
+                TableFormat::Csv => report::csv::compare_csv(&comparison)?.into_bytes(),
+            };
+            emit(output.as_deref(), &bytes)
+        }
+    }
+}
+
+fn json_bytes(value: &serde_json::Value) -> Vec<u8> {
+    let mut text = serde_json::to_string_pretty(value).unwrap_or_default();
+    text.push('\n');
+    text.into_bytes()
+}
+
+/// Writes to stdout, or atomically to `path`: a temporary file beside it, then a rename, so a
+/// failed run never leaves a truncated or clobbered report.
+fn emit(path: Option<&Path>, bytes: &[u8]) -> Result<(), Failure> {
+    match path {
+        None => {
+            let mut out = std::io::stdout().lock();
+            out.write_all(bytes)
+                .and_then(|()| out.flush())
+                .or_else(|e| {
+                    if e.kind() == std::io::ErrorKind::BrokenPipe {
+                        Ok(())
+                    } else {
+                        Err(e)
+                    }
+                })
+                .map_err(|e| Failure::Output(format!("cannot write to standard output: {e}")))
+        }
+        Some(path) => write_atomically(path, bytes).map_err(|e| {
+            Failure::Output(format!("{}: cannot write the report: {e}", path.display()))
+        }),
+    }
+}
+
+fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let dir = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    let mut tmp = tempfile::Builder::new()
+        .prefix(".cloud-tco-")
+        .suffix(".tmp")
+        .tempfile_in(dir)?;
+    tmp.write_all(bytes)?;
+    tmp.as_file().sync_all()?;
+    tmp.persist(path).map_err(|e| e.error)?;
+    Ok(())
+}

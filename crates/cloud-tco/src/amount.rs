@@ -1,0 +1,228 @@
+//! Exact line amounts: `price × quantity × factor`, truncated to whole won (R2).
+//!
+//! The factor of a fiscal year — discount × escalation^i × months used — is an exact fraction.
+//! Products are formed first and divided last, in 128-bit integers when they fit and in big
+//! integers when they do not, so a result is never one won short and never silently wrapped.
+
+use num_bigint::BigInt;
+use num_traits::{One, ToPrimitive, Zero};
+use rust_decimal::Decimal;
+
+use crate::error::Error;
+use crate::schedule::{gcd, Fraction};
+
+/// An exact non-negative fraction, small or big.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Ratio {
+    /// Fits in 128-bit integers.
+    Small {
+        /// Numerator.
+        num: i128,
+        /// Denominator (> 0).
+        den: i128,
+    },
+    /// Needs big integers.
+    Big {
+        /// Numerator.
+        num: BigInt,
+        /// Denominator (> 0).
+        den: BigInt,
+    },
+}
+
+fn decimal_parts(d: Decimal) -> (i128, u32) {
+    (d.mantissa(), d.scale())
+}
+
+fn pow10(exp: u32) -> Option<i128> {
+    10i128.checked_pow(exp)
+}
+
+fn big_pow10(exp: u32) -> BigInt {
+    num_traits::pow(BigInt::from(10), exp as usize)
+}
+
+impl Ratio {
+    /// `(100 + pct) / 100` as a fraction: the factor of a percentage change.
+    pub fn percent_factor(pct: Decimal) -> Ratio {
+        let (m, s) = decimal_parts(pct);
+        match pow10(s)
+            .and_then(|p| p.checked_mul(100))
+            .and_then(|den| Some((den.checked_add(m)?, den)))
+        {
+            Some((num, den)) => Ratio::small(num, den),
+            None => {
+                let den: BigInt = big_pow10(s) * BigInt::from(100);
+                Ratio::big(den.clone() + BigInt::from(m), den)
+            }
+        }
+    }
+
+    /// A reduced small ratio.
+    pub fn small(num: i128, den: i128) -> Ratio {
+        let g = gcd(num.abs(), den.abs()).max(1);
+        Ratio::Small {
+            num: num / g,
+            den: den / g,
+        }
+    }
+
+    fn big(num: BigInt, den: BigInt) -> Ratio {
+        let g = num::integer_gcd(&num, &den);
+        let (num, den) = if g.is_zero() || g.is_one() {
+            (num, den)
+        } else {
+            (num / &g, den / &g)
+        };
+        match (num.to_i128(), den.to_i128()) {
+            (Some(num), Some(den)) => Ratio::Small { num, den },
+            _ => Ratio::Big { num, den },
+        }
+    }
+
+    fn to_big(&self) -> (BigInt, BigInt) {
+        match self {
+            Ratio::Small { num, den } => (BigInt::from(*num), BigInt::from(*den)),
+            Ratio::Big { num, den } => (num.clone(), den.clone()),
+        }
+    }
+
+    /// The product of two ratios, reduced.
+    pub fn mul(&self, other: &Ratio) -> Ratio {
+        if let (Ratio::Small { num: a, den: b }, Ratio::Small { num: c, den: d }) = (self, other) {
+            // Cross-reduce first to keep the numbers small.
+            let g1 = gcd(a.abs(), d.abs()).max(1);
+            let g2 = gcd(c.abs(), b.abs()).max(1);
+            if let (Some(num), Some(den)) =
+                ((a / g1).checked_mul(c / g2), (b / g2).checked_mul(d / g1))
+            {
+                return Ratio::Small { num, den };
+            }
+        }
+        let (a, b) = self.to_big();
+        let (c, d) = other.to_big();
+        Ratio::big(a * c, b * d)
+    }
+
+    /// `self^exp`.
+    pub fn pow(&self, exp: u32) -> Ratio {
+        let mut result = Ratio::Small { num: 1, den: 1 };
+        let mut base = self.clone();
+        let mut e = exp;
+        while e > 0 {
+            if e & 1 == 1 {
+                result = result.mul(&base);
+            }
+            e >>= 1;
+            if e > 0 {
+                base = base.mul(&base);
+            }
+        }
+        result
+    }
+
+    /// From a month fraction.
+    pub fn from_fraction(f: Fraction) -> Ratio {
+        Ratio::small(f.num, f.den)
+    }
+
+    /// Whether the ratio is zero.
+    pub fn is_zero(&self) -> bool {
+        match self {
+            Ratio::Small { num, .. } => *num == 0,
+            Ratio::Big { num, .. } => num.is_zero(),
+        }
+    }
+}
+
+mod num {
+    use num_bigint::BigInt;
+    use num_integer::Integer;
+
+    pub fn integer_gcd(a: &BigInt, b: &BigInt) -> BigInt {
+        a.gcd(b)
+    }
+}
+
+/// `trunc(price × quantity × factor)` exactly, as whole won (R2).
+///
+/// ```
+/// use cloud_tco::amount::{line_amount, Ratio};
+/// use rust_decimal::Decimal;
+/// // 315,000.00 won × 1 × 5/31 of a month → 50,806 won (50,806.45… truncated).
+/// let a = line_amount(Decimal::new(31500000, 2), Decimal::ONE, &Ratio::small(5, 31)).unwrap();
+/// assert_eq!(a.to_string(), "50806");
+/// ```
+pub fn line_amount(price: Decimal, quantity: Decimal, factor: &Ratio) -> Result<Decimal, Error> {
+    let (pm, ps) = decimal_parts(price);
+    let (qm, qs) = decimal_parts(quantity);
+    if let Ratio::Small { num, den } = factor {
+        let small = pm
+            .checked_mul(qm)
+            .and_then(|x| x.checked_mul(*num))
+            .zip(pow10(ps + qs).and_then(|p| p.checked_mul(*den)));
+        if let Some((n, d)) = small {
+            return whole_won(n / d);
+        }
+    }
+    let (num, den) = factor.to_big();
+    let n = BigInt::from(pm) * BigInt::from(qm) * num;
+    let d = big_pow10(ps + qs) * den;
+    let q = n / d; // BigInt division truncates toward zero.
+    match q.to_i128() {
+        Some(q) => whole_won(q),
+        None => Err(too_large()),
+    }
+}
+
+fn whole_won(q: i128) -> Result<Decimal, Error> {
+    Decimal::try_from_i128_with_scale(q, 0).map_err(|_| too_large())
+}
+
+fn too_large() -> Error {
+    Error::TooLarge("a line amount exceeds 79,228,162,514,264,337,593,543,950,335 won".into())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn exact_product_is_not_truncated_one_won_short() {
+        // 0.1 × 3 × 10/3 = 1 exactly; a float or early division would give 0.999… → 0.
+        let a = line_amount(Decimal::new(1, 1), Decimal::from(3), &Ratio::small(10, 3)).unwrap();
+        assert_eq!(a, Decimal::ONE);
+    }
+
+    #[test]
+    fn escalation_factor_is_exact() {
+        let g = Ratio::percent_factor(Decimal::new(25, 1)); // 2.5 % → 41/40
+        assert_eq!(g, Ratio::Small { num: 41, den: 40 });
+        assert_eq!(
+            g.pow(3),
+            Ratio::Small {
+                num: 68921,
+                den: 64000
+            }
+        );
+        let d = Ratio::percent_factor(Decimal::new(-75, 1)); // −7.5 % → 37/40
+        assert_eq!(d, Ratio::Small { num: 37, den: 40 });
+    }
+
+    #[test]
+    fn big_powers_fall_back_to_big_integers() {
+        let g = Ratio::percent_factor(Decimal::new(3, 0)).pow(60); // 1.03^60 ≈ 5.89
+        assert!(matches!(g, Ratio::Big { .. }));
+        let a = line_amount(Decimal::from(1_000_000), Decimal::ONE, &g).unwrap();
+        assert_eq!(a.to_string(), "5891603");
+    }
+
+    #[test]
+    fn too_large_is_an_error() {
+        let g = Ratio::percent_factor(Decimal::from(900)).pow(400);
+        assert!(matches!(
+            line_amount(Decimal::ONE, Decimal::ONE, &g),
+            Err(Error::TooLarge(_))
+        ));
+    }
+}

@@ -1,0 +1,1245 @@
+//! The project to be priced (SPEC §4): what is used, from when, for how long, and the one-off
+//! and recurring amounts the analyst enters — read from TOML or JSON, or built in code.
+//!
+//! Reading is strict: an unknown key, a mistyped field or an impossible value is an error naming
+//! the file, the line (TOML and JSON) and the field path, because a typo must not silently drop
+//! a cost from a budget request.
+
+use std::fmt;
+use std::path::Path;
+use std::str::FromStr;
+
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+use serde::de::{self, Deserializer, MapAccess, Visitor};
+use serde::Deserialize;
+
+use crate::catalog::Category;
+use crate::error::{Location, Problem, ProjectError};
+use crate::money::parse_decimal;
+use crate::pricing::PriceBasis;
+
+/// Whether the project builds a new system, converts an existing one or rebuilds it (guide §3.6).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ProjectKind {
+    /// 신규구축: a new system.
+    New,
+    /// 전환: an existing system moved to the cloud as it is.
+    Conversion,
+    /// 재구축: an existing system rebuilt for the cloud.
+    Rebuild,
+}
+
+impl ProjectKind {
+    /// The key used in files.
+    pub fn key(self) -> &'static str {
+        match self {
+            ProjectKind::New => "new",
+            ProjectKind::Conversion => "conversion",
+            ProjectKind::Rebuild => "rebuild",
+        }
+    }
+
+    /// The guide's Korean name.
+    pub fn korean(self) -> &'static str {
+        match self {
+            ProjectKind::New => "신규구축",
+            ProjectKind::Conversion => "전환",
+            ProjectKind::Rebuild => "재구축",
+        }
+    }
+}
+
+impl FromStr for ProjectKind {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s {
+            "new" => Ok(ProjectKind::New),
+            "conversion" => Ok(ProjectKind::Conversion),
+            "rebuild" => Ok(ProjectKind::Rebuild),
+            _ => Err(format!(
+                "unknown kind {s:?}; use new (신규구축), conversion (전환) or rebuild (재구축)"
+            )),
+        }
+    }
+}
+
+impl fmt::Display for ProjectKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.key())
+    }
+}
+
+/// The cloud service model.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum ServiceModel {
+    /// Infrastructure as a service.
+    #[default]
+    Iaas,
+    /// Software as a service.
+    Saas,
+    /// Both.
+    Mixed,
+}
+
+impl ServiceModel {
+    /// The key used in files.
+    pub fn key(self) -> &'static str {
+        match self {
+            ServiceModel::Iaas => "iaas",
+            ServiceModel::Saas => "saas",
+            ServiceModel::Mixed => "mixed",
+        }
+    }
+}
+
+impl FromStr for ServiceModel {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s {
+            "iaas" => Ok(ServiceModel::Iaas),
+            "saas" => Ok(ServiceModel::Saas),
+            "mixed" => Ok(ServiceModel::Mixed),
+            _ => Err(format!(
+                "unknown service_model {s:?}; use iaas, saas or mixed"
+            )),
+        }
+    }
+}
+
+/// Project-wide options.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Options {
+    /// Price basis; the caller (e.g. the CLI's `--basis`) may override it.
+    pub basis: Option<PriceBasis>,
+    /// Contract discount on usage fees, percent (0–100).
+    pub discount_pct: Decimal,
+    /// Yearly change of usage fees, percent (> −100).
+    pub price_escalation_pct: Decimal,
+    /// VAT rate, percent.
+    pub vat_pct: Decimal,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            basis: None,
+            discount_pct: Decimal::ZERO,
+            price_escalation_pct: Decimal::ZERO,
+            vat_pct: Decimal::TEN,
+        }
+    }
+}
+
+/// A group of identical servers (서버).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ServerGroup {
+    /// Name shown in reports.
+    pub name: String,
+    /// vCPU per server.
+    pub vcpu: u32,
+    /// Memory per server, GB.
+    pub memory_gb: Decimal,
+    /// Number of servers (= OS count).
+    pub count: Decimal,
+    /// Operating system; `linux` needs no licence line.
+    pub os: String,
+    /// Additional block storage per server, GB.
+    pub extra_disk_gb: Decimal,
+    /// Storage class of the additional disk.
+    pub extra_disk_class: String,
+}
+
+/// Storage in actual use, with yearly growth (스토리지).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StorageUse {
+    /// Name shown in reports.
+    pub name: String,
+    /// Storage class: `nas`, `block_hdd`, `block_ssd`, `object`.
+    pub class: String,
+    /// GB in the first service year.
+    pub gb: Decimal,
+    /// GB added each following year.
+    pub annual_growth_gb: Decimal,
+}
+
+/// Network resources.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Network {
+    /// Load balancers.
+    pub load_balancers: Decimal,
+    /// Public IPv4 addresses.
+    pub public_ips: Decimal,
+    /// IPsec VPN connections.
+    pub vpn: Decimal,
+    /// Outbound traffic, GB per month, in the first service year.
+    pub outbound_gb_per_month: Decimal,
+    /// GB per month added each following year.
+    pub outbound_annual_growth_gb: Decimal,
+}
+
+/// Backup sets of one size.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BackupUse {
+    /// Name shown in reports.
+    pub name: String,
+    /// GB per set in the first service year.
+    pub gb: Decimal,
+    /// GB added each following year.
+    pub annual_growth_gb: Decimal,
+    /// Number of sets.
+    pub count: Decimal,
+}
+
+/// How many of a security service: a number, or one per server.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SecurityQuantity {
+    /// A fixed number.
+    Count(Decimal),
+    /// The total server count.
+    PerServer,
+}
+
+/// Security services (보안), each in the catalog's `security` category.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Security {
+    /// (item key, quantity) in SPEC order.
+    pub items: Vec<(String, SecurityQuantity)>,
+}
+
+/// The security item keys, in report order.
+pub const SECURITY_ITEMS: [&str; 7] = [
+    "waf",
+    "ips_ids",
+    "ddos",
+    "db_access_control",
+    "db_encryption",
+    "server_access_control",
+    "antivirus",
+];
+
+/// Any other catalog item, e.g. a managed service (MSP).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Extra {
+    /// Name shown in reports.
+    pub name: String,
+    /// Catalog category.
+    pub category: Category,
+    /// Catalog item key (a flavor name for `server`).
+    pub item: String,
+    /// Quantity.
+    pub quantity: Decimal,
+}
+
+/// The budget item (예산 항목) a line belongs to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum BudgetItem {
+    /// 이용료: cloud usage fees.
+    UsageFee,
+    /// 전환비: conversion cost.
+    Conversion,
+    /// SW 구축비: software build cost.
+    SwBuild,
+    /// 기타: anything else.
+    Other,
+}
+
+impl BudgetItem {
+    /// Every budget item, in report order.
+    pub const ALL: [BudgetItem; 4] = [
+        BudgetItem::UsageFee,
+        BudgetItem::Conversion,
+        BudgetItem::SwBuild,
+        BudgetItem::Other,
+    ];
+
+    /// The key used in JSON.
+    pub fn key(self) -> &'static str {
+        match self {
+            BudgetItem::UsageFee => "usage_fee",
+            BudgetItem::Conversion => "conversion",
+            BudgetItem::SwBuild => "sw_build",
+            BudgetItem::Other => "other",
+        }
+    }
+
+    /// The guide's Korean label.
+    pub fn korean(self) -> &'static str {
+        match self {
+            BudgetItem::UsageFee => "이용료",
+            BudgetItem::Conversion => "전환비",
+            BudgetItem::SwBuild => "SW 구축비",
+            BudgetItem::Other => "기타",
+        }
+    }
+
+    /// The budget item of a `[[costs]]` entry's `item`.
+    pub fn of_cost_item(item: &str) -> BudgetItem {
+        match item {
+            "conversion" => BudgetItem::Conversion,
+            "sw_build" => BudgetItem::SwBuild,
+            _ => BudgetItem::Other,
+        }
+    }
+}
+
+/// When a cost falls.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CostTiming {
+    /// Once, in one fiscal year.
+    Once {
+        /// Fiscal year.
+        year: i32,
+        /// Amount, VAT excluded.
+        amount: Decimal,
+    },
+    /// The same amount every year from `from` to `to`, inclusive.
+    Yearly {
+        /// First fiscal year.
+        from: i32,
+        /// Last fiscal year.
+        to: i32,
+        /// Amount per year, VAT excluded.
+        per_year: Decimal,
+    },
+}
+
+/// An amount entered by the analyst: 전환비, SW 구축비, maintenance, …
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Cost {
+    /// Name shown in reports.
+    pub name: String,
+    /// `conversion`, `sw_build`, or anything else (→ budget item `other`).
+    pub item: String,
+    /// When and how much.
+    pub timing: CostTiming,
+}
+
+impl Cost {
+    /// The budget item this cost belongs to.
+    pub fn budget_item(&self) -> BudgetItem {
+        BudgetItem::of_cost_item(&self.item)
+    }
+}
+
+/// A validated project (SPEC §4).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Project {
+    /// Project name.
+    pub name: String,
+    /// New build, conversion or rebuild.
+    pub kind: ProjectKind,
+    /// IaaS, SaaS or mixed.
+    pub service_model: ServiceModel,
+    /// 예산요구연도: the first year of the mid-term plan.
+    pub budget_year: i32,
+    /// First day of cloud use.
+    pub service_start: NaiveDate,
+    /// Years of use (default 7, the 조달청 server useful life).
+    pub usage_years: u32,
+    /// Years of the mid-term plan (default 5, 중기재정계획).
+    pub midterm_years: u32,
+    /// Options.
+    pub options: Options,
+    /// Server groups.
+    pub servers: Vec<ServerGroup>,
+    /// Storage.
+    pub storage: Vec<StorageUse>,
+    /// Network.
+    pub network: Network,
+    /// Backup.
+    pub backup: Vec<BackupUse>,
+    /// Security services.
+    pub security: Security,
+    /// Other catalog items.
+    pub extras: Vec<Extra>,
+    /// Entered amounts.
+    pub costs: Vec<Cost>,
+}
+
+// ---------------------------------------------------------------------------------------------
+// Reading
+// ---------------------------------------------------------------------------------------------
+
+/// A number as written: a TOML/JSON integer, a float (read from its shortest decimal form) or a
+/// string (every digit kept).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Num(Decimal);
+
+impl<'de> Deserialize<'de> for Num {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl Visitor<'_> for V {
+            type Value = Num;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str(
+                    "a number (integer, decimal, or a string of digits such as \"1234.50\")",
+                )
+            }
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<Num, E> {
+                Ok(Num(Decimal::from(v)))
+            }
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<Num, E> {
+                Ok(Num(Decimal::from(v)))
+            }
+            fn visit_i128<E: de::Error>(self, v: i128) -> Result<Num, E> {
+                Decimal::try_from_i128_with_scale(v, 0)
+                    .map(Num)
+                    .map_err(|_| E::custom("the number is too large (at most 28 digits)"))
+            }
+            fn visit_u128<E: de::Error>(self, v: u128) -> Result<Num, E> {
+                i128::try_from(v)
+                    .map_err(|_| E::custom("the number is too large (at most 28 digits)"))
+                    .and_then(|v| self.visit_i128(v))
+            }
+            fn visit_f64<E: de::Error>(self, v: f64) -> Result<Num, E> {
+                if !v.is_finite() {
+                    return Err(E::custom("the number must be finite (not nan or inf)"));
+                }
+                // Rust prints the shortest text that reads back as the same float: 0.1 → "0.1".
+                let text = format!("{v}");
+                parse_decimal(&text)
+                    .map(Num)
+                    .map_err(|e| E::custom(format!("the number {text} is not usable: {e}")))
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Num, E> {
+                parse_decimal(v)
+                    .map(Num)
+                    .map_err(|e| E::custom(format!("{v:?} is not usable as a number: {e}")))
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+/// A date written as `"2026-07-01"` or as a TOML date.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct DateText(String);
+
+impl<'de> Deserialize<'de> for DateText {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = DateText;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a date such as \"2026-07-01\"")
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<DateText, E> {
+                Ok(DateText(v.to_owned()))
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<DateText, A::Error> {
+                // toml hands its date literals to serde as a one-entry map.
+                let mut text = None;
+                while let Some((_, v)) = map.next_entry::<String, toml::value::Datetime>()? {
+                    text = Some(v.to_string());
+                }
+                text.map(DateText)
+                    .ok_or_else(|| de::Error::custom("expected a date"))
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+/// A `[security]` value: a count, `"per_server"`, or `true`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct SecurityValue(SecurityQuantity);
+
+impl<'de> Deserialize<'de> for SecurityValue {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl Visitor<'_> for V {
+            type Value = SecurityValue;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a whole number, \"per_server\" or true")
+            }
+            fn visit_bool<E: de::Error>(self, v: bool) -> Result<Self::Value, E> {
+                Ok(SecurityValue(if v {
+                    SecurityQuantity::PerServer
+                } else {
+                    SecurityQuantity::Count(Decimal::ZERO)
+                }))
+            }
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<Self::Value, E> {
+                Ok(SecurityValue(SecurityQuantity::Count(Decimal::from(v))))
+            }
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<Self::Value, E> {
+                Ok(SecurityValue(SecurityQuantity::Count(Decimal::from(v))))
+            }
+            fn visit_f64<E: de::Error>(self, v: f64) -> Result<Self::Value, E> {
+                Num::deserialize(de::value::F64Deserializer::new(v))
+                    .map(|n| SecurityValue(SecurityQuantity::Count(n.0)))
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
+                if v == "per_server" {
+                    return Ok(SecurityValue(SecurityQuantity::PerServer));
+                }
+                parse_decimal(v)
+                    .map(|n| SecurityValue(SecurityQuantity::Count(n)))
+                    .map_err(|_| {
+                        E::custom(format!(
+                            "{v:?} is neither a whole number nor \"per_server\""
+                        ))
+                    })
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawProject {
+    name: Option<String>,
+    kind: String,
+    service_model: Option<String>,
+    budget_year: Num,
+    service_start: DateText,
+    usage_years: Option<Num>,
+    midterm_years: Option<Num>,
+    #[serde(default)]
+    options: RawOptions,
+    #[serde(default)]
+    servers: Vec<RawServer>,
+    #[serde(default)]
+    storage: Vec<RawStorage>,
+    #[serde(default)]
+    network: RawNetwork,
+    #[serde(default)]
+    backup: Vec<RawBackup>,
+    #[serde(default)]
+    security: RawSecurity,
+    #[serde(default)]
+    extras: Vec<RawExtra>,
+    #[serde(default)]
+    costs: Vec<RawCost>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RawOptions {
+    basis: Option<String>,
+    discount_pct: Option<Num>,
+    price_escalation_pct: Option<Num>,
+    vat_pct: Option<Num>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawServer {
+    name: Option<String>,
+    vcpu: Num,
+    memory_gb: Num,
+    count: Option<Num>,
+    os: Option<String>,
+    extra_disk_gb: Option<Num>,
+    extra_disk_class: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawStorage {
+    name: Option<String>,
+    class: String,
+    gb: Num,
+    annual_growth_gb: Option<Num>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RawNetwork {
+    load_balancers: Option<Num>,
+    public_ips: Option<Num>,
+    vpn: Option<Num>,
+    outbound_gb_per_month: Option<Num>,
+    outbound_annual_growth_gb: Option<Num>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawBackup {
+    name: Option<String>,
+    gb: Num,
+    annual_growth_gb: Option<Num>,
+    count: Option<Num>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RawSecurity {
+    waf: Option<SecurityValue>,
+    ips_ids: Option<SecurityValue>,
+    ddos: Option<SecurityValue>,
+    db_access_control: Option<SecurityValue>,
+    db_encryption: Option<SecurityValue>,
+    server_access_control: Option<SecurityValue>,
+    antivirus: Option<SecurityValue>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawExtra {
+    name: Option<String>,
+    category: String,
+    item: String,
+    quantity: Option<Num>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawCost {
+    name: Option<String>,
+    item: String,
+    year: Option<Num>,
+    amount: Option<Num>,
+    from: Option<Num>,
+    to: Option<Num>,
+    per_year: Option<Num>,
+}
+
+/// The text format of a project file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ProjectFormat {
+    /// TOML (`.toml`).
+    Toml,
+    /// JSON (`.json`).
+    Json,
+}
+
+impl Project {
+    /// Reads a project from a TOML or JSON file (by extension; TOML otherwise).
+    ///
+    /// ```no_run
+    /// let project = cloud_tco::Project::from_path("data/examples/conversion.toml").unwrap();
+    /// ```
+    pub fn from_path(path: impl AsRef<Path>) -> Result<Project, ProjectError> {
+        let path = path.as_ref();
+        let file = path.display().to_string();
+        let at_file = |m: String| ProjectError::single(Location::new(Some(&file), None, None), m);
+        let meta = std::fs::metadata(path).map_err(|e| match e.kind() {
+            std::io::ErrorKind::NotFound => at_file("the project file does not exist".into()),
+            _ => at_file(format!("cannot read the project file: {e}")),
+        })?;
+        if meta.is_dir() {
+            return Err(at_file("this is a directory, not a project file".into()));
+        }
+        let bytes = std::fs::read(path)
+            .map_err(|e| at_file(format!("cannot read the project file: {e}")))?;
+        let text = String::from_utf8(bytes).map_err(|e| {
+            let line = 1 + e.as_bytes()[..e.utf8_error().valid_up_to()]
+                .iter()
+                .filter(|&&b| b == b'\n')
+                .count();
+            ProjectError::single(
+                Location::new(Some(&file), Some(line as u64), None),
+                "the file is not valid UTF-8; save it as UTF-8",
+            )
+        })?;
+        let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
+        let format = match path.extension().and_then(|e| e.to_str()) {
+            Some(e) if e.eq_ignore_ascii_case("json") => ProjectFormat::Json,
+            _ => ProjectFormat::Toml,
+        };
+        let stem = path
+            .file_stem()
+            .and_then(|s| s.to_str())
+            .unwrap_or("project");
+        Project::parse(text, format, Some(&file), stem)
+    }
+
+    /// Reads a project from TOML text.
+    ///
+    /// ```
+    /// let p = cloud_tco::Project::from_toml_str(r#"
+    ///     kind = "new"
+    ///     budget_year = 2027
+    ///     service_start = "2027-07-01"
+    ///     [[servers]]
+    ///     vcpu = 2
+    ///     memory_gb = 4
+    /// "#).unwrap();
+    /// assert_eq!(p.servers[0].name, "2vCPU/4GB");
+    /// assert_eq!(p.usage_years, 7);
+    ///
+    /// let err = cloud_tco::Project::from_toml_str("kind = \"new\"\nbudget_year = 2027\nservice_start = \"2027-07-01\"\nusage_year = 7\n").unwrap_err();
+    /// assert!(err.to_string().contains("line 4"));
+    /// ```
+    pub fn from_toml_str(text: &str) -> Result<Project, ProjectError> {
+        Project::parse(text, ProjectFormat::Toml, None, "project")
+    }
+
+    /// Reads a project from JSON text (the same schema as TOML).
+    pub fn from_json_str(text: &str) -> Result<Project, ProjectError> {
+        Project::parse(text, ProjectFormat::Json, None, "project")
+    }
+
+    /// Reads a project from text; `file` names it in errors and `stem` is the default name.
+    pub fn parse(
+        text: &str,
+        format: ProjectFormat,
+        file: Option<&str>,
+        stem: &str,
+    ) -> Result<Project, ProjectError> {
+        let raw: RawProject = match format {
+            ProjectFormat::Toml => {
+                let de = toml::Deserializer::parse(text)
+                    .map_err(|e| toml_error(text, file, None, &e))?;
+                serde_path_to_error::deserialize(de).map_err(|e| {
+                    let path = path_text(e.path());
+                    toml_error(text, file, Some(path), e.inner())
+                })?
+            }
+            ProjectFormat::Json => {
+                let mut de = serde_json::Deserializer::from_str(text);
+                let raw = serde_path_to_error::deserialize(&mut de).map_err(|e| {
+                    let path = path_text(e.path());
+                    json_error(file, Some(path), e.inner())
+                })?;
+                de.end().map_err(|e| json_error(file, None, &e))?;
+                raw
+            }
+        };
+        let locator = Locator { text, format, file };
+        convert(raw, stem, &locator)
+    }
+}
+
+fn path_text(path: &serde_path_to_error::Path) -> String {
+    let mut out = String::new();
+    for seg in path.iter() {
+        match seg {
+            serde_path_to_error::Segment::Seq { index } => out.push_str(&format!("[{index}]")),
+            serde_path_to_error::Segment::Map { key } => {
+                if key.starts_with("$__toml") {
+                    continue;
+                }
+                if !out.is_empty() {
+                    out.push('.');
+                }
+                out.push_str(key);
+            }
+            serde_path_to_error::Segment::Enum { variant } => {
+                if !out.is_empty() {
+                    out.push('.');
+                }
+                out.push_str(variant);
+            }
+            serde_path_to_error::Segment::Unknown => {}
+        }
+    }
+    out
+}
+
+fn line_of(text: &str, offset: usize) -> u64 {
+    1 + text.as_bytes()[..offset.min(text.len())]
+        .iter()
+        .filter(|&&b| b == b'\n')
+        .count() as u64
+}
+
+fn toml_error(
+    text: &str,
+    file: Option<&str>,
+    path: Option<String>,
+    e: &toml::de::Error,
+) -> ProjectError {
+    let line = e.span().map(|s| line_of(text, s.start));
+    let path = path.filter(|p| !p.is_empty());
+    let message = explain_serde_message(e.message());
+    ProjectError::single(Location::new(file, line, path.as_deref()), message)
+}
+
+fn json_error(file: Option<&str>, path: Option<String>, e: &serde_json::Error) -> ProjectError {
+    let line = (e.line() > 0).then_some(e.line() as u64);
+    let path = path.filter(|p| !p.is_empty());
+    let mut message = e.to_string();
+    // serde_json appends " at line L column C"; the location already says it.
+    if let Some(i) = message.find(" at line ") {
+        message.truncate(i);
+    }
+    ProjectError::single(
+        Location::new(file, line, path.as_deref()),
+        explain_serde_message(&message),
+    )
+}
+
+fn explain_serde_message(message: &str) -> String {
+    let message = message.trim();
+    if let Some(rest) = message.strip_prefix("unknown field ") {
+        return format!(
+            "unknown key {rest} (a misspelt key would silently drop a cost, so it is an error)"
+        );
+    }
+    if let Some(rest) = message.strip_prefix("missing field ") {
+        return format!("the required key {rest} is missing");
+    }
+    message.to_owned()
+}
+
+/// Finds the line of a field path in the source text, for errors found after reading.
+struct Locator<'a> {
+    text: &'a str,
+    format: ProjectFormat,
+    file: Option<&'a str>,
+}
+
+enum Seg<'p> {
+    Key(&'p str),
+    Index(usize),
+}
+
+fn parse_path(path: &str) -> Vec<Seg<'_>> {
+    let mut segs = Vec::new();
+    for part in path.split('.') {
+        let (key, rest) = part.split_once('[').map_or((part, ""), |(k, r)| (k, r));
+        if !key.is_empty() {
+            segs.push(Seg::Key(key));
+        }
+        for idx in rest.split('[') {
+            if let Ok(i) = idx.trim_end_matches(']').parse() {
+                segs.push(Seg::Index(i));
+            }
+        }
+    }
+    segs
+}
+
+impl Locator<'_> {
+    fn line(&self, path: &str) -> Option<u64> {
+        let segs = parse_path(path);
+        match self.format {
+            ProjectFormat::Toml => {
+                let doc = toml::de::DeTable::parse(self.text).ok()?;
+                let mut span = doc.span();
+                let mut table = Some(doc.get_ref());
+                let mut array: Option<&toml::de::DeArray> = None;
+                for seg in segs {
+                    let value = match seg {
+                        Seg::Key(k) => table?.get(k)?,
+                        Seg::Index(i) => array?.get(i)?,
+                    };
+                    span = value.span();
+                    table = value.get_ref().as_table();
+                    array = value.get_ref().as_array();
+                }
+                Some(line_of(self.text, span.start))
+            }
+            ProjectFormat::Json => {
+                // JSON: the line of the last key of the path, searched in order.
+                let mut offset = 0;
+                for seg in segs {
+                    if let Seg::Key(k) = seg {
+                        let needle = format!("\"{k}\"");
+                        offset += self.text[offset..].find(&needle)?;
+                    }
+                }
+                Some(line_of(self.text, offset))
+            }
+        }
+    }
+
+    fn problem(&self, path: &str, message: String) -> Problem {
+        Problem {
+            location: Location::new(self.file, self.line(path), Some(path)),
+            message,
+        }
+    }
+}
+
+/// Collects validation problems while converting raw input.
+struct Checker<'a> {
+    locator: &'a Locator<'a>,
+    problems: Vec<Problem>,
+}
+
+impl Checker<'_> {
+    fn bad(&mut self, path: &str, message: impl Into<String>) {
+        self.problems
+            .push(self.locator.problem(path, message.into()));
+    }
+
+    fn non_negative(&mut self, path: &str, value: Option<Num>) -> Decimal {
+        let v = value.map_or(Decimal::ZERO, |n| n.0);
+        if v.is_sign_negative() && !v.is_zero() {
+            self.bad(path, format!("{} is negative; it must be 0 or more", v));
+            return Decimal::ZERO;
+        }
+        v
+    }
+
+    fn whole(&mut self, path: &str, value: Option<Num>, default: i64) -> Decimal {
+        let v = value.map_or(Decimal::from(default), |n| n.0);
+        if v.is_sign_negative() && !v.is_zero() {
+            self.bad(
+                path,
+                format!(
+                    "{} is negative; a count must be a whole number, 0 or more",
+                    v
+                ),
+            );
+            return Decimal::ZERO;
+        }
+        if v.fract() != Decimal::ZERO {
+            self.bad(
+                path,
+                format!("{} is not a whole number; a count must be 0, 1, 2, …", v),
+            );
+            return Decimal::ZERO;
+        }
+        v.trunc()
+    }
+
+    fn int_in(&mut self, path: &str, value: Num, min: i64, max: i64, what: &str) -> Option<i64> {
+        let v = value.0;
+        if v.fract() != Decimal::ZERO {
+            self.bad(path, format!("{v} is not a whole number; {what}"));
+            return None;
+        }
+        match i64::try_from(v.trunc()) {
+            Ok(i) if (min..=max).contains(&i) => Some(i),
+            _ => {
+                self.bad(path, format!("{v} is out of range; {what}"));
+                None
+            }
+        }
+    }
+
+    fn year(&mut self, path: &str, value: Num) -> Option<i32> {
+        self.int_in(
+            path,
+            value,
+            1900,
+            9999,
+            "a fiscal year is a whole number such as 2027",
+        )
+        .map(|y| y as i32)
+    }
+}
+
+fn convert(raw: RawProject, stem: &str, locator: &Locator<'_>) -> Result<Project, ProjectError> {
+    let mut c = Checker {
+        locator,
+        problems: Vec::new(),
+    };
+    let kind = raw
+        .kind
+        .parse::<ProjectKind>()
+        .map_err(|e| c.bad("kind", e))
+        .ok();
+    let service_model = match raw.service_model.as_deref() {
+        None => ServiceModel::Iaas,
+        Some(s) => s
+            .parse()
+            .map_err(|e| c.bad("service_model", e))
+            .unwrap_or_default(),
+    };
+    let budget_year = c.year("budget_year", raw.budget_year);
+    let service_start = match NaiveDate::parse_from_str(raw.service_start.0.trim(), "%Y-%m-%d") {
+        Ok(d) => Some(d),
+        Err(_) => {
+            c.bad(
+                "service_start",
+                format!(
+                    "{:?} is not a real date; write it as YYYY-MM-DD, e.g. \"2027-07-01\"",
+                    raw.service_start.0
+                ),
+            );
+            None
+        }
+    };
+    let usage_years = match raw.usage_years {
+        None => Some(7),
+        Some(n) => c
+            .int_in(
+                "usage_years",
+                n,
+                1,
+                1000,
+                "usage_years must be a whole number of years, at least 1",
+            )
+            .map(|v| v as u32),
+    };
+    let midterm_years = match raw.midterm_years {
+        None => Some(5),
+        Some(n) => c
+            .int_in(
+                "midterm_years",
+                n,
+                1,
+                1000,
+                "midterm_years must be a whole number of years, at least 1",
+            )
+            .map(|v| v as u32),
+    };
+
+    let o = raw.options;
+    let basis = o.basis.as_deref().and_then(|b| {
+        b.parse::<PriceBasis>()
+            .map_err(|e| c.bad("options.basis", e.to_string()))
+            .ok()
+    });
+    let discount_pct = o.discount_pct.map_or(Decimal::ZERO, |n| n.0);
+    if discount_pct < Decimal::ZERO || discount_pct > Decimal::ONE_HUNDRED {
+        c.bad(
+            "options.discount_pct",
+            format!("{discount_pct} is outside 0–100; a discount is a percentage"),
+        );
+    }
+    let price_escalation_pct = o.price_escalation_pct.map_or(Decimal::ZERO, |n| n.0);
+    if price_escalation_pct <= Decimal::NEGATIVE_ONE * Decimal::ONE_HUNDRED {
+        c.bad(
+            "options.price_escalation_pct",
+            format!("{price_escalation_pct} would make prices zero or negative; it must be greater than -100"),
+        );
+    }
+    let vat_pct = o.vat_pct.map_or(Decimal::TEN, |n| n.0);
+    if vat_pct < Decimal::ZERO || vat_pct > Decimal::ONE_HUNDRED {
+        c.bad(
+            "options.vat_pct",
+            format!("{vat_pct} is outside 0–100; VAT is a percentage (10 in Korea)"),
+        );
+    }
+
+    let mut servers = Vec::new();
+    for (i, s) in raw.servers.into_iter().enumerate() {
+        let p = |f: &str| format!("servers[{i}].{f}");
+        let vcpu = c
+            .int_in(
+                &p("vcpu"),
+                s.vcpu,
+                1,
+                i64::from(u32::MAX),
+                "vcpu must be a whole number, at least 1",
+            )
+            .map(|v| v as u32);
+        let memory_gb = s.memory_gb.0;
+        if memory_gb <= Decimal::ZERO {
+            c.bad(
+                &p("memory_gb"),
+                format!("{memory_gb} GB: memory must be greater than 0"),
+            );
+        }
+        let count = c.whole(&p("count"), s.count, 1);
+        let extra_disk_gb = c.non_negative(&p("extra_disk_gb"), s.extra_disk_gb);
+        let os = s.os.unwrap_or_else(|| "linux".into());
+        if os.trim().is_empty() {
+            c.bad(&p("os"), "os is empty; write linux, windows, rhel, …");
+        }
+        let extra_disk_class = s.extra_disk_class.unwrap_or_else(|| "block_ssd".into());
+        let vcpu = vcpu.unwrap_or(1);
+        let name = s
+            .name
+            .unwrap_or_else(|| format!("{vcpu}vCPU/{}GB", memory_gb.normalize()));
+        servers.push(ServerGroup {
+            name,
+            vcpu,
+            memory_gb,
+            count,
+            os,
+            extra_disk_gb,
+            extra_disk_class,
+        });
+    }
+
+    let mut storage = Vec::new();
+    for (i, s) in raw.storage.into_iter().enumerate() {
+        let p = |f: &str| format!("storage[{i}].{f}");
+        let gb = c.non_negative(&p("gb"), Some(s.gb));
+        let annual_growth_gb = c.non_negative(&p("annual_growth_gb"), s.annual_growth_gb);
+        if s.class.trim().is_empty() {
+            c.bad(
+                &p("class"),
+                "class is empty; use nas, block_hdd, block_ssd or object",
+            );
+        }
+        storage.push(StorageUse {
+            name: s.name.unwrap_or_else(|| s.class.clone()),
+            class: s.class,
+            gb,
+            annual_growth_gb,
+        });
+    }
+
+    let n = raw.network;
+    let network = Network {
+        load_balancers: c.whole("network.load_balancers", n.load_balancers, 0),
+        public_ips: c.whole("network.public_ips", n.public_ips, 0),
+        vpn: c.whole("network.vpn", n.vpn, 0),
+        outbound_gb_per_month: c
+            .non_negative("network.outbound_gb_per_month", n.outbound_gb_per_month),
+        outbound_annual_growth_gb: c.non_negative(
+            "network.outbound_annual_growth_gb",
+            n.outbound_annual_growth_gb,
+        ),
+    };
+
+    let mut backup = Vec::new();
+    for (i, b) in raw.backup.into_iter().enumerate() {
+        let p = |f: &str| format!("backup[{i}].{f}");
+        backup.push(BackupUse {
+            name: b.name.unwrap_or_else(|| "backup".into()),
+            gb: c.non_negative(&p("gb"), Some(b.gb)),
+            annual_growth_gb: c.non_negative(&p("annual_growth_gb"), b.annual_growth_gb),
+            count: c.whole(&p("count"), b.count, 1),
+        });
+    }
+
+    let s = raw.security;
+    let values = [
+        s.waf,
+        s.ips_ids,
+        s.ddos,
+        s.db_access_control,
+        s.db_encryption,
+        s.server_access_control,
+        s.antivirus,
+    ];
+    let mut security = Security::default();
+    for (key, value) in SECURITY_ITEMS.iter().zip(values) {
+        let Some(SecurityValue(q)) = value else {
+            continue;
+        };
+        let q = match q {
+            SecurityQuantity::Count(n) => {
+                SecurityQuantity::Count(c.whole(&format!("security.{key}"), Some(Num(n)), 0))
+            }
+            per => per,
+        };
+        security.items.push(((*key).to_owned(), q));
+    }
+
+    let mut extras = Vec::new();
+    for (i, e) in raw.extras.into_iter().enumerate() {
+        let p = |f: &str| format!("extras[{i}].{f}");
+        let category = e
+            .category
+            .parse::<Category>()
+            .map_err(|m| c.bad(&p("category"), m))
+            .ok();
+        if e.item.trim().is_empty() {
+            c.bad(&p("item"), "item is empty; name a catalog item key");
+        }
+        let quantity = c.non_negative(
+            &p("quantity"),
+            Some(e.quantity.unwrap_or(Num(Decimal::ONE))),
+        );
+        if let Some(category) = category {
+            extras.push(Extra {
+                name: e.name.unwrap_or_else(|| e.item.clone()),
+                category,
+                item: e.item,
+                quantity,
+            });
+        }
+    }
+
+    let mut costs = Vec::new();
+    for (i, k) in raw.costs.into_iter().enumerate() {
+        let p = |f: &str| format!("costs[{i}].{f}");
+        if k.item.trim().is_empty() {
+            c.bad(
+                &p("item"),
+                "item is empty; use conversion, sw_build or a name of your own",
+            );
+        }
+        let timing = match (k.year, k.amount, k.from, k.to, k.per_year) {
+            (Some(year), Some(amount), None, None, None) => {
+                let amount = c.non_negative(&p("amount"), Some(amount));
+                c.year(&p("year"), year)
+                    .map(|year| CostTiming::Once { year, amount })
+            }
+            (None, None, Some(from), Some(to), Some(per_year)) => {
+                let per_year = c.non_negative(&p("per_year"), Some(per_year));
+                match (c.year(&p("from"), from), c.year(&p("to"), to)) {
+                    (Some(from), Some(to)) if from <= to => {
+                        Some(CostTiming::Yearly { from, to, per_year })
+                    }
+                    (Some(from), Some(to)) => {
+                        c.bad(&p("to"), format!("to = {to} is before from = {from}"));
+                        None
+                    }
+                    _ => None,
+                }
+            }
+            _ => {
+                c.bad(
+                    &format!("costs[{i}]"),
+                    "a cost needs either year and amount (one-off) or from, to and per_year (recurring), not a mix",
+                );
+                None
+            }
+        };
+        let item_budget = BudgetItem::of_cost_item(&k.item);
+        if let Some(kind) = kind {
+            match item_budget {
+                BudgetItem::Conversion if kind == ProjectKind::New => c.bad(
+                    &p("item"),
+                    "a conversion cost (전환비) applies only to conversion (전환) and rebuild (재구축) projects, and this project is new (신규구축)",
+                ),
+                BudgetItem::SwBuild if kind == ProjectKind::Conversion => c.bad(
+                    &p("item"),
+                    "an SW build cost (SW 구축비) applies only to new (신규구축) and rebuild (재구축) projects, and this project is a conversion (전환)",
+                ),
+                _ => {}
+            }
+        }
+        if item_budget == BudgetItem::SwBuild && service_model == ServiceModel::Saas {
+            c.bad(&p("item"), "an SW build cost (SW 구축비) never applies to a SaaS project (service_model = \"saas\")");
+        }
+        if let Some(timing) = timing {
+            costs.push(Cost {
+                name: k.name.unwrap_or_else(|| k.item.clone()),
+                item: k.item,
+                timing,
+            });
+        }
+    }
+
+    if !c.problems.is_empty() {
+        return Err(ProjectError {
+            problems: c.problems,
+        });
+    }
+    let (
+        Some(kind),
+        Some(budget_year),
+        Some(service_start),
+        Some(usage_years),
+        Some(midterm_years),
+    ) = (kind, budget_year, service_start, usage_years, midterm_years)
+    else {
+        return Err(ProjectError::single(
+            Location::new(locator.file, None, None),
+            "the project is incomplete",
+        ));
+    };
+    Ok(Project {
+        name: raw.name.unwrap_or_else(|| stem.to_owned()),
+        kind,
+        service_model,
+        budget_year,
+        service_start,
+        usage_years,
+        midterm_years,
+        options: Options {
+            basis,
+            discount_pct,
+            price_escalation_pct,
+            vat_pct,
+        },
+        servers,
+        storage,
+        network,
+        backup,
+        security,
+        extras,
+        costs,
+    })
+}
+
+impl Project {
+    /// Total number of servers (Σ count), used by `per_server` security and per-VM allowances.
+    pub fn server_count(&self) -> Decimal {
+        self.servers.iter().map(|s| s.count).sum()
+    }
+}

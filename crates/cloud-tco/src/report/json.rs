@@ -1,0 +1,225 @@
+//! JSON reports exactly as SPEC §6: amounts as strings of whole won, unit prices as strings
+//! with two decimals, each line with the provenance of its unit price.
+
+use rust_decimal::Decimal;
+use serde_json::{json, Map, Value};
+
+use crate::plan::{Amounts, Line, Plan};
+use crate::pricing::{CombinedPrice, PriceTable};
+use crate::project::BudgetItem;
+
+fn won(d: Decimal) -> Value {
+    Value::String(d.to_string())
+}
+
+fn quantity_text(d: Decimal) -> String {
+    d.normalize().to_string()
+}
+
+/// A unit price as text with exactly two decimals.
+pub fn price_text(d: Decimal) -> String {
+    let mut d = d;
+    d.rescale(2);
+    d.to_string()
+}
+
+fn amounts_json(a: &Amounts, map: &mut Map<String, Value>) {
+    for item in BudgetItem::ALL {
+        map.insert(item.key().into(), won(a.of(item)));
+    }
+    map.insert("total".into(), won(a.total));
+    map.insert("vat".into(), won(a.vat));
+    map.insert("total_with_vat".into(), won(a.total_with_vat));
+}
+
+fn provenance_json(p: &CombinedPrice) -> Value {
+    Value::Array(
+        p.providers
+            .iter()
+            .map(|c| {
+                let mut m = Map::new();
+                m.insert("provider".into(), Value::String(c.provider.clone()));
+                if let Some(f) = &c.flavor {
+                    m.insert("flavor".into(), Value::String(f.clone()));
+                }
+                m.insert("charge".into(), Value::String(c.charge.to_string()));
+                Value::Object(m)
+            })
+            .collect(),
+    )
+}
+
+/// A value that is one text when constant over the years, else an object keyed by year.
+fn by_year_or_constant<T: PartialEq>(
+    line: &Line,
+    get: impl Fn(&crate::plan::LineYear) -> Option<T>,
+    show: impl Fn(&T) -> Value,
+) -> Value {
+    let values: Vec<(i32, T)> = line
+        .years
+        .iter()
+        .filter_map(|y| get(y).map(|v| (y.year, v)))
+        .collect();
+    match values.first() {
+        None => Value::Null,
+        Some((_, first)) if values.iter().all(|(_, v)| v == first) => show(first),
+        Some(_) => Value::Object(
+            values
+                .iter()
+                .map(|(y, v)| (y.to_string(), show(v)))
+                .collect(),
+        ),
+    }
+}
+
+/// One line as SPEC §6 shows it, with `unit`, `source` and `provenance` beside.
+pub fn line_json(line: &Line) -> Value {
+    let mut m = Map::new();
+    m.insert(
+        "budget_item".into(),
+        Value::String(line.budget_item.key().into()),
+    );
+    m.insert("category".into(), Value::String(line.category.clone()));
+    m.insert("name".into(), Value::String(line.name.clone()));
+    m.insert("item".into(), Value::String(line.item.clone()));
+    m.insert(
+        "unit".into(),
+        line.unit
+            .map_or(Value::Null, |u| Value::String(u.key().into())),
+    );
+    m.insert(
+        "unit_price".into(),
+        by_year_or_constant(line, |y| y.unit_price(), |p| Value::String(price_text(*p))),
+    );
+    m.insert(
+        "quantity".into(),
+        by_year_or_constant(line, |y| y.quantity, |q| Value::String(quantity_text(*q))),
+    );
+    m.insert(
+        "amounts".into(),
+        Value::Object(
+            line.years
+                .iter()
+                .map(|y| (y.year.to_string(), won(y.amount)))
+                .collect(),
+        ),
+    );
+    m.insert("source".into(), Value::String(line.source.clone()));
+    m.insert(
+        "provenance".into(),
+        by_year_or_constant(line, |y| y.price.clone(), |p| provenance_json(p)),
+    );
+    Value::Object(m)
+}
+
+/// The plan as SPEC §6 JSON.
+///
+/// ```
+/// use cloud_tco::{plan, report::json::plan_json, Catalog, Project};
+/// let project = Project::from_toml_str("kind = \"new\"\nbudget_year = 2027\nservice_start = \"2027-01-01\"\n[[servers]]\nvcpu = 2\nmemory_gb = 4\n").unwrap();
+/// let value = plan_json(&plan(&project, &Catalog::embedded(), None).unwrap());
+/// assert_eq!(value["totals"]["midterm"]["from"], 2027);
+/// assert_eq!(value["currency"], "KRW");
+/// ```
+pub fn plan_json(plan: &Plan) -> Value {
+    let mut by_year = Map::new();
+    for y in &plan.totals.by_year {
+        let mut m = Map::new();
+        amounts_json(&y.amounts, &mut m);
+        by_year.insert(y.year.to_string(), Value::Object(m));
+    }
+    let mid = &plan.totals.midterm;
+    let mut midterm = Map::new();
+    midterm.insert("from".into(), json!(mid.from));
+    midterm.insert("to".into(), json!(mid.to));
+    amounts_json(&mid.amounts, &mut midterm);
+    let uw = &plan.totals.usage_window;
+    json!({
+        "project": plan.project,
+        "kind": plan.kind.key(),
+        "service_model": plan.service_model.key(),
+        "basis": plan.basis.to_string(),
+        "currency": "KRW",
+        "budget_year": plan.budget_year,
+        "vat_pct": plan.vat_pct.normalize().to_string(),
+        "discount_pct": plan.discount_pct.normalize().to_string(),
+        "price_escalation_pct": plan.price_escalation_pct.normalize().to_string(),
+        "years": plan.years,
+        "lines": plan.lines.iter().map(line_json).collect::<Vec<_>>(),
+        "totals": {
+            "by_year": by_year,
+            "midterm": midterm,
+            "usage_window": {
+                "from": uw.from.format("%Y-%m-%d").to_string(),
+                "to": uw.to.format("%Y-%m-%d").to_string(),
+                "usage_fee": won(uw.usage_fee),
+                "usage_fee_with_vat": won(uw.usage_fee_with_vat),
+            },
+            "project_total": won(plan.totals.project_total),
+            "project_total_with_vat": won(plan.totals.project_total_with_vat),
+        }
+    })
+}
+
+/// The price table as SPEC §6 `prices` JSON.
+///
+/// ```
+/// use cloud_tco::{price_table, report::json::prices_json, Catalog, PriceBasis};
+/// let table = price_table(&Catalog::embedded(), &PriceBasis::Average, None).unwrap();
+/// let value = prices_json(&table);
+/// assert_eq!(value["servers"][0]["vcpu"], 2);
+/// ```
+pub fn prices_json(table: &PriceTable) -> Value {
+    let prices: Vec<Value> = table
+        .items
+        .iter()
+        .map(|p| {
+            let providers: Map<String, Value> = p
+                .price
+                .providers
+                .iter()
+                .map(|c| (c.provider.clone(), Value::String(c.charge.to_string())))
+                .collect();
+            json!({
+                "category": p.category.key(),
+                "item": p.item,
+                "unit": p.unit.key(),
+                "price": price_text(p.price.price),
+                "providers": providers,
+            })
+        })
+        .collect();
+    let servers: Vec<Value> = table
+        .servers
+        .iter()
+        .map(|s| {
+            let providers: Map<String, Value> = s
+                .price
+                .providers
+                .iter()
+                .map(|c| {
+                    (
+                        c.provider.clone(),
+                        json!({"flavor": c.flavor.clone().unwrap_or_default(), "price": c.charge.to_string()}),
+                    )
+                })
+                .collect();
+            let memory: Value = match u64::try_from(s.request.memory_gb.normalize()) {
+                Ok(m) if s.request.memory_gb.fract().is_zero() => json!(m),
+                _ => Value::String(s.request.memory_gb.normalize().to_string()),
+            };
+            json!({
+                "vcpu": s.request.vcpu,
+                "memory_gb": memory,
+                "price": price_text(s.price.price),
+                "providers": providers,
+            })
+        })
+        .collect();
+    json!({"basis": table.basis.to_string(), "prices": prices, "servers": servers})
+}
+
+/// The comparison as JSON (stub).
+pub fn compare_json(c: &crate::compare::Comparison) -> Value {
+    json!({"project": c.project})
+}
