@@ -63,6 +63,20 @@ enum Command {
         #[arg(short = 'o', long = "output")]
         output: Option<PathBuf>,
     },
+    /// Reprices many projects (one JSON project per line) into a summary CSV, on all cores.
+    Batch {
+        /// JSON Lines file: one project (SPEC §4, JSON form) per line.
+        #[arg(long)]
+        projects: PathBuf,
+        #[command(flatten)]
+        catalog: CatalogArgs,
+        /// Price basis: average (평균단가), min, max, median or provider:NAME.
+        #[arg(long)]
+        basis: Option<String>,
+        /// Write the summary CSV to this file (atomically) instead of standard output.
+        #[arg(short = 'o', long = "output")]
+        output: Option<PathBuf>,
+    },
     /// The project under each provider alone and under the average, side by side.
     Compare {
         /// Project file (TOML or JSON).
@@ -243,6 +257,33 @@ fn run(cli: Cli) -> Result<(), Failure> {
             };
             emit(output.as_deref(), &bytes)
         }
+        Command::Batch {
+            projects,
+            catalog,
+            basis,
+            output,
+        } => {
+            let catalog = load_catalog(&catalog)?;
+            let basis = basis.as_deref().map(parse_basis).transpose()?;
+            let name = projects.display().to_string();
+            let input = open_input(&projects)?;
+            let mut summary = Vec::new();
+            let stats = cloud_tco::batch::run_jsonl(
+                input,
+                Some(&name),
+                &catalog,
+                basis.as_ref(),
+                &mut summary,
+            )?;
+            emit(output.as_deref(), &summary)?;
+            if stats.failed > 0 {
+                return Err(Failure::Input(format!(
+                    "{} of {} projects could not be planned; their rows say why in the error column",
+                    stats.failed, stats.projects
+                )));
+            }
+            Ok(())
+        }
         Command::Compare {
             project,
             catalog,
@@ -264,6 +305,20 @@ fn run(cli: Cli) -> Result<(), Failure> {
             };
             emit(output.as_deref(), &bytes)
         }
+    }
+}
+
+fn open_input(path: &Path) -> Result<std::fs::File, Failure> {
+    let name = path.display();
+    match std::fs::metadata(path) {
+        Err(_) => Err(Failure::Input(format!(
+            "{name}: the projects file does not exist"
+        ))),
+        Ok(m) if m.is_dir() => Err(Failure::Input(format!(
+            "{name}: this is a directory, not a projects file"
+        ))),
+        Ok(_) => std::fs::File::open(path)
+            .map_err(|e| Failure::Input(format!("{name}: cannot open: {e}"))),
     }
 }
 

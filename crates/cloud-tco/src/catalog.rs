@@ -551,10 +551,22 @@ fn parse_source<R: Read>(reader: R, source: Option<&str>) -> ParsedSource {
         message,
     };
     let mut problems = Vec::new();
+    // The whole source is read first: line numbers are counted from byte offsets, because the
+    // csv crate's own line counter is one short after CRLF line endings.
+    let mut bytes = Vec::new();
+    let mut reader = reader;
+    if let Err(e) = reader.read_to_end(&mut bytes) {
+        problems.push(at(None, None, format!("cannot read the file: {e}")));
+        return ParsedSource {
+            rows: vec![],
+            problems,
+        };
+    }
+    let mut lines = LineCounter::default();
     let mut rdr = csv::ReaderBuilder::new()
         .flexible(true)
         .has_headers(false)
-        .from_reader(reader);
+        .from_reader(bytes.as_slice());
     let mut record = csv::ByteRecord::new();
     let header = match rdr.read_byte_record(&mut record) {
         Ok(true) => record.clone(),
@@ -573,7 +585,11 @@ fn parse_source<R: Read>(reader: R, source: Option<&str>) -> ParsedSource {
             };
         }
         Err(e) => {
-            problems.push(at(e.position().map(|p| p.line()), None, csv_error_text(&e)));
+            problems.push(at(
+                e.position().map(|p| lines.line_at(&bytes, p.byte())),
+                None,
+                csv_error_text(&e),
+            ));
             return ParsedSource {
                 rows: vec![],
                 problems,
@@ -642,7 +658,9 @@ fn parse_source<R: Read>(reader: R, source: Option<&str>) -> ParsedSource {
         match rdr.read_byte_record(&mut record) {
             Ok(false) => break,
             Ok(true) => {
-                let line = record.position().map_or(0, |p| p.line());
+                let line = record
+                    .position()
+                    .map_or(0, |p| lines.line_at(&bytes, p.byte()));
                 parser.line = line;
                 if record.iter().all(|f| f.iter().all(u8::is_ascii_whitespace)) {
                     continue;
@@ -663,14 +681,37 @@ fn parse_source<R: Read>(reader: R, source: Option<&str>) -> ParsedSource {
                 }
             }
             Err(e) => {
-                parser
-                    .problems
-                    .push(at(e.position().map(|p| p.line()), None, csv_error_text(&e)));
+                parser.problems.push(at(
+                    e.position().map(|p| lines.line_at(&bytes, p.byte())),
+                    None,
+                    csv_error_text(&e),
+                ));
                 break;
             }
         }
     }
     ParsedSource { rows, problems }
+}
+
+/// Counts lines up to increasing byte offsets in one pass over the bytes.
+#[derive(Default)]
+struct LineCounter {
+    counted_upto: usize,
+    newlines: u64,
+}
+
+impl LineCounter {
+    /// The 1-based line of the record starting at `offset`. The csv crate reports the start of
+    /// a record after CRLF at the `\n`, so the byte at `offset` is counted too.
+    fn line_at(&mut self, bytes: &[u8], offset: u64) -> u64 {
+        let end = usize::try_from(offset).map_or(bytes.len(), |o| (o + 1).min(bytes.len()));
+        if end > self.counted_upto {
+            self.newlines +=
+                memchr::memchr_iter(b'\n', &bytes[self.counted_upto..end]).count() as u64;
+            self.counted_upto = end;
+        }
+        self.newlines + 1
+    }
 }
 
 fn csv_error_text(e: &csv::Error) -> String {

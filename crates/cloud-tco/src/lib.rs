@@ -30,9 +30,11 @@
 //! ```
 
 pub mod amount;
+pub mod batch;
 pub mod catalog;
 pub mod compare;
 pub mod error;
+pub mod inventory;
 pub mod money;
 pub mod plan;
 pub mod pricing;
@@ -41,8 +43,14 @@ pub mod report;
 pub mod schedule;
 
 pub use catalog::{Catalog, CatalogRow, Category, Unit};
+pub use chrono::NaiveDate;
 pub use error::{CatalogError, Error, Location, PricingError, Problem, ProjectError, Result};
 pub use plan::{plan, Amounts, Line, LineYear, Plan, Totals};
 pub use pricing::{price_table, PriceBasis, PriceTable, ServerRequest};
 pub use project::{BudgetItem, Project, ProjectKind, ServiceModel};
 pub use rust_decimal::Decimal;
+
+/// The README's Rust examples, compiled as documentation tests.
+#[doc = include_str!("../../../README.md")]
+#[cfg(doctest)]
+pub struct ReadmeDoctests;

@@ -9,7 +9,7 @@ use std::fmt;
 use std::path::Path;
 use std::str::FromStr;
 
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 use rust_decimal::Decimal;
 use serde::de::{self, Deserializer, MapAccess, Visitor};
 use serde::Deserialize;
@@ -430,8 +430,8 @@ impl<'de> Deserialize<'de> for DateText {
             fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<DateText, A::Error> {
                 // toml hands its date literals to serde as a one-entry map.
                 let mut text = None;
-                while let Some((_, v)) = map.next_entry::<String, toml::value::Datetime>()? {
-                    text = Some(v.to_string());
+                while let Some((_, v)) = map.next_entry::<String, String>()? {
+                    text = Some(v);
                 }
                 text.map(DateText)
                     .ok_or_else(|| de::Error::custom("expected a date"))
@@ -846,7 +846,7 @@ impl Locator<'_> {
     }
 }
 
-/// Collects validation problems while converting raw input.
+/// Collects problems found while converting raw input.
 struct Checker<'a> {
     locator: &'a Locator<'a>,
     problems: Vec<Problem>,
@@ -856,37 +856,6 @@ impl Checker<'_> {
     fn bad(&mut self, path: &str, message: impl Into<String>) {
         self.problems
             .push(self.locator.problem(path, message.into()));
-    }
-
-    fn non_negative(&mut self, path: &str, value: Option<Num>) -> Decimal {
-        let v = value.map_or(Decimal::ZERO, |n| n.0);
-        if v.is_sign_negative() && !v.is_zero() {
-            self.bad(path, format!("{} is negative; it must be 0 or more", v));
-            return Decimal::ZERO;
-        }
-        v
-    }
-
-    fn whole(&mut self, path: &str, value: Option<Num>, default: i64) -> Decimal {
-        let v = value.map_or(Decimal::from(default), |n| n.0);
-        if v.is_sign_negative() && !v.is_zero() {
-            self.bad(
-                path,
-                format!(
-                    "{} is negative; a count must be a whole number, 0 or more",
-                    v
-                ),
-            );
-            return Decimal::ZERO;
-        }
-        if v.fract() != Decimal::ZERO {
-            self.bad(
-                path,
-                format!("{} is not a whole number; a count must be 0, 1, 2, …", v),
-            );
-            return Decimal::ZERO;
-        }
-        v.trunc()
     }
 
     fn int_in(&mut self, path: &str, value: Num, min: i64, max: i64, what: &str) -> Option<i64> {
@@ -908,14 +877,27 @@ impl Checker<'_> {
         self.int_in(
             path,
             value,
-            1900,
-            9999,
+            MIN_YEAR.into(),
+            MAX_YEAR.into(),
             "a fiscal year is a whole number such as 2027",
         )
         .map(|y| y as i32)
     }
 }
 
+/// The earliest fiscal year accepted.
+pub const MIN_YEAR: i32 = 1900;
+/// The latest fiscal year accepted.
+pub const MAX_YEAR: i32 = 9999;
+/// The longest usage or mid-term period accepted, in years.
+pub const MAX_YEARS: u32 = 1000;
+
+fn num_or(value: Option<Num>, default: Decimal) -> Decimal {
+    value.map_or(default, |n| n.0)
+}
+
+/// Converts the raw input structurally (keys, enums, dates, years); the value rules are then
+/// checked by [`Project::validate`], the same rules a project built in code goes through.
 fn convert(raw: RawProject, stem: &str, locator: &Locator<'_>) -> Result<Project, ProjectError> {
     let mut c = Checker {
         locator,
@@ -935,8 +917,8 @@ fn convert(raw: RawProject, stem: &str, locator: &Locator<'_>) -> Result<Project
     };
     let budget_year = c.year("budget_year", raw.budget_year);
     let service_start = match NaiveDate::parse_from_str(raw.service_start.0.trim(), "%Y-%m-%d") {
-        Ok(d) => Some(d),
-        Err(_) => {
+        Ok(d) if (MIN_YEAR..=MAX_YEAR).contains(&d.year()) => Some(d),
+        _ => {
             c.bad(
                 "service_start",
                 format!(
@@ -947,30 +929,20 @@ fn convert(raw: RawProject, stem: &str, locator: &Locator<'_>) -> Result<Project
             None
         }
     };
-    let usage_years = match raw.usage_years {
-        None => Some(7),
+    let years = |c: &mut Checker<'_>, field: &str, value: Option<Num>, default: u32| match value {
+        None => Some(default),
         Some(n) => c
             .int_in(
-                "usage_years",
+                field,
                 n,
                 1,
-                1000,
-                "usage_years must be a whole number of years, at least 1",
+                MAX_YEARS.into(),
+                &format!("{field} must be a whole number of years, at least 1"),
             )
             .map(|v| v as u32),
     };
-    let midterm_years = match raw.midterm_years {
-        None => Some(5),
-        Some(n) => c
-            .int_in(
-                "midterm_years",
-                n,
-                1,
-                1000,
-                "midterm_years must be a whole number of years, at least 1",
-            )
-            .map(|v| v as u32),
-    };
+    let usage_years = years(&mut c, "usage_years", raw.usage_years, 7);
+    let midterm_years = years(&mut c, "midterm_years", raw.midterm_years, 5);
 
     let o = raw.options;
     let basis = o.basis.as_deref().and_then(|b| {
@@ -978,112 +950,65 @@ fn convert(raw: RawProject, stem: &str, locator: &Locator<'_>) -> Result<Project
             .map_err(|e| c.bad("options.basis", e.to_string()))
             .ok()
     });
-    let discount_pct = o.discount_pct.map_or(Decimal::ZERO, |n| n.0);
-    if discount_pct < Decimal::ZERO || discount_pct > Decimal::ONE_HUNDRED {
-        c.bad(
-            "options.discount_pct",
-            format!("{discount_pct} is outside 0–100; a discount is a percentage"),
-        );
-    }
-    let price_escalation_pct = o.price_escalation_pct.map_or(Decimal::ZERO, |n| n.0);
-    if price_escalation_pct <= Decimal::NEGATIVE_ONE * Decimal::ONE_HUNDRED {
-        c.bad(
-            "options.price_escalation_pct",
-            format!("{price_escalation_pct} would make prices zero or negative; it must be greater than -100"),
-        );
-    }
-    let vat_pct = o.vat_pct.map_or(Decimal::TEN, |n| n.0);
-    if vat_pct < Decimal::ZERO || vat_pct > Decimal::ONE_HUNDRED {
-        c.bad(
-            "options.vat_pct",
-            format!("{vat_pct} is outside 0–100; VAT is a percentage (10 in Korea)"),
-        );
-    }
+    let options = Options {
+        basis,
+        discount_pct: num_or(o.discount_pct, Decimal::ZERO),
+        price_escalation_pct: num_or(o.price_escalation_pct, Decimal::ZERO),
+        vat_pct: num_or(o.vat_pct, Decimal::TEN),
+    };
 
     let mut servers = Vec::new();
     for (i, s) in raw.servers.into_iter().enumerate() {
-        let p = |f: &str| format!("servers[{i}].{f}");
         let vcpu = c
             .int_in(
-                &p("vcpu"),
+                &format!("servers[{i}].vcpu"),
                 s.vcpu,
                 1,
                 i64::from(u32::MAX),
                 "vcpu must be a whole number, at least 1",
             )
-            .map(|v| v as u32);
+            .map_or(1, |v| v as u32);
         let memory_gb = s.memory_gb.0;
-        if memory_gb <= Decimal::ZERO {
-            c.bad(
-                &p("memory_gb"),
-                format!("{memory_gb} GB: memory must be greater than 0"),
-            );
-        }
-        let count = c.whole(&p("count"), s.count, 1);
-        let extra_disk_gb = c.non_negative(&p("extra_disk_gb"), s.extra_disk_gb);
-        let os = s.os.unwrap_or_else(|| "linux".into());
-        if os.trim().is_empty() {
-            c.bad(&p("os"), "os is empty; write linux, windows, rhel, …");
-        }
-        let extra_disk_class = s.extra_disk_class.unwrap_or_else(|| "block_ssd".into());
-        let vcpu = vcpu.unwrap_or(1);
-        let name = s
-            .name
-            .unwrap_or_else(|| format!("{vcpu}vCPU/{}GB", memory_gb.normalize()));
         servers.push(ServerGroup {
-            name,
+            name: s
+                .name
+                .unwrap_or_else(|| ServerGroup::default_name(vcpu, memory_gb)),
             vcpu,
             memory_gb,
-            count,
-            os,
-            extra_disk_gb,
-            extra_disk_class,
+            count: num_or(s.count, Decimal::ONE),
+            os: s.os.unwrap_or_else(|| "linux".into()),
+            extra_disk_gb: num_or(s.extra_disk_gb, Decimal::ZERO),
+            extra_disk_class: s.extra_disk_class.unwrap_or_else(|| "block_ssd".into()),
         });
     }
-
-    let mut storage = Vec::new();
-    for (i, s) in raw.storage.into_iter().enumerate() {
-        let p = |f: &str| format!("storage[{i}].{f}");
-        let gb = c.non_negative(&p("gb"), Some(s.gb));
-        let annual_growth_gb = c.non_negative(&p("annual_growth_gb"), s.annual_growth_gb);
-        if s.class.trim().is_empty() {
-            c.bad(
-                &p("class"),
-                "class is empty; use nas, block_hdd, block_ssd or object",
-            );
-        }
-        storage.push(StorageUse {
+    let storage = raw
+        .storage
+        .into_iter()
+        .map(|s| StorageUse {
             name: s.name.unwrap_or_else(|| s.class.clone()),
             class: s.class,
-            gb,
-            annual_growth_gb,
-        });
-    }
-
+            gb: s.gb.0,
+            annual_growth_gb: num_or(s.annual_growth_gb, Decimal::ZERO),
+        })
+        .collect();
     let n = raw.network;
     let network = Network {
-        load_balancers: c.whole("network.load_balancers", n.load_balancers, 0),
-        public_ips: c.whole("network.public_ips", n.public_ips, 0),
-        vpn: c.whole("network.vpn", n.vpn, 0),
-        outbound_gb_per_month: c
-            .non_negative("network.outbound_gb_per_month", n.outbound_gb_per_month),
-        outbound_annual_growth_gb: c.non_negative(
-            "network.outbound_annual_growth_gb",
-            n.outbound_annual_growth_gb,
-        ),
+        load_balancers: num_or(n.load_balancers, Decimal::ZERO),
+        public_ips: num_or(n.public_ips, Decimal::ZERO),
+        vpn: num_or(n.vpn, Decimal::ZERO),
+        outbound_gb_per_month: num_or(n.outbound_gb_per_month, Decimal::ZERO),
+        outbound_annual_growth_gb: num_or(n.outbound_annual_growth_gb, Decimal::ZERO),
     };
-
-    let mut backup = Vec::new();
-    for (i, b) in raw.backup.into_iter().enumerate() {
-        let p = |f: &str| format!("backup[{i}].{f}");
-        backup.push(BackupUse {
+    let backup = raw
+        .backup
+        .into_iter()
+        .map(|b| BackupUse {
             name: b.name.unwrap_or_else(|| "backup".into()),
-            gb: c.non_negative(&p("gb"), Some(b.gb)),
-            annual_growth_gb: c.non_negative(&p("annual_growth_gb"), b.annual_growth_gb),
-            count: c.whole(&p("count"), b.count, 1),
-        });
-    }
-
+            gb: b.gb.0,
+            annual_growth_gb: num_or(b.annual_growth_gb, Decimal::ZERO),
+            count: num_or(b.count, Decimal::ONE),
+        })
+        .collect();
     let s = raw.security;
     let values = [
         s.waf,
@@ -1094,70 +1019,46 @@ fn convert(raw: RawProject, stem: &str, locator: &Locator<'_>) -> Result<Project
         s.server_access_control,
         s.antivirus,
     ];
-    let mut security = Security::default();
-    for (key, value) in SECURITY_ITEMS.iter().zip(values) {
-        let Some(SecurityValue(q)) = value else {
-            continue;
-        };
-        let q = match q {
-            SecurityQuantity::Count(n) => {
-                SecurityQuantity::Count(c.whole(&format!("security.{key}"), Some(Num(n)), 0))
-            }
-            per => per,
-        };
-        security.items.push(((*key).to_owned(), q));
-    }
-
+    let security = Security {
+        items: SECURITY_ITEMS
+            .iter()
+            .zip(values)
+            .filter_map(|(key, v)| v.map(|SecurityValue(q)| ((*key).to_owned(), q)))
+            .collect(),
+    };
     let mut extras = Vec::new();
     for (i, e) in raw.extras.into_iter().enumerate() {
-        let p = |f: &str| format!("extras[{i}].{f}");
-        let category = e
+        let Ok(category) = e
             .category
             .parse::<Category>()
-            .map_err(|m| c.bad(&p("category"), m))
-            .ok();
-        if e.item.trim().is_empty() {
-            c.bad(&p("item"), "item is empty; name a catalog item key");
-        }
-        let quantity = c.non_negative(
-            &p("quantity"),
-            Some(e.quantity.unwrap_or(Num(Decimal::ONE))),
-        );
-        if let Some(category) = category {
-            extras.push(Extra {
-                name: e.name.unwrap_or_else(|| e.item.clone()),
-                category,
-                item: e.item,
-                quantity,
-            });
-        }
+            .map_err(|m| c.bad(&format!("extras[{i}].category"), m))
+        else {
+            continue;
+        };
+        extras.push(Extra {
+            name: e.name.unwrap_or_else(|| e.item.clone()),
+            category,
+            item: e.item,
+            quantity: num_or(e.quantity, Decimal::ONE),
+        });
     }
-
     let mut costs = Vec::new();
     for (i, k) in raw.costs.into_iter().enumerate() {
         let p = |f: &str| format!("costs[{i}].{f}");
-        if k.item.trim().is_empty() {
-            c.bad(
-                &p("item"),
-                "item is empty; use conversion, sw_build or a name of your own",
-            );
-        }
         let timing = match (k.year, k.amount, k.from, k.to, k.per_year) {
             (Some(year), Some(amount), None, None, None) => {
-                let amount = c.non_negative(&p("amount"), Some(amount));
-                c.year(&p("year"), year)
-                    .map(|year| CostTiming::Once { year, amount })
+                c.year(&p("year"), year).map(|year| CostTiming::Once {
+                    year,
+                    amount: amount.0,
+                })
             }
             (None, None, Some(from), Some(to), Some(per_year)) => {
-                let per_year = c.non_negative(&p("per_year"), Some(per_year));
                 match (c.year(&p("from"), from), c.year(&p("to"), to)) {
-                    (Some(from), Some(to)) if from <= to => {
-                        Some(CostTiming::Yearly { from, to, per_year })
-                    }
-                    (Some(from), Some(to)) => {
-                        c.bad(&p("to"), format!("to = {to} is before from = {from}"));
-                        None
-                    }
+                    (Some(from), Some(to)) => Some(CostTiming::Yearly {
+                        from,
+                        to,
+                        per_year: per_year.0,
+                    }),
                     _ => None,
                 }
             }
@@ -1169,23 +1070,6 @@ fn convert(raw: RawProject, stem: &str, locator: &Locator<'_>) -> Result<Project
                 None
             }
         };
-        let item_budget = BudgetItem::of_cost_item(&k.item);
-        if let Some(kind) = kind {
-            match item_budget {
-                BudgetItem::Conversion if kind == ProjectKind::New => c.bad(
-                    &p("item"),
-                    "a conversion cost (전환비) applies only to conversion (전환) and rebuild (재구축) projects, and this project is new (신규구축)",
-                ),
-                BudgetItem::SwBuild if kind == ProjectKind::Conversion => c.bad(
-                    &p("item"),
-                    "an SW build cost (SW 구축비) applies only to new (신규구축) and rebuild (재구축) projects, and this project is a conversion (전환)",
-                ),
-                _ => {}
-            }
-        }
-        if item_budget == BudgetItem::SwBuild && service_model == ServiceModel::Saas {
-            c.bad(&p("item"), "an SW build cost (SW 구축비) never applies to a SaaS project (service_model = \"saas\")");
-        }
         if let Some(timing) = timing {
             costs.push(Cost {
                 name: k.name.unwrap_or_else(|| k.item.clone()),
@@ -1195,11 +1079,6 @@ fn convert(raw: RawProject, stem: &str, locator: &Locator<'_>) -> Result<Project
         }
     }
 
-    if !c.problems.is_empty() {
-        return Err(ProjectError {
-            problems: c.problems,
-        });
-    }
     let (
         Some(kind),
         Some(budget_year),
@@ -1208,12 +1087,11 @@ fn convert(raw: RawProject, stem: &str, locator: &Locator<'_>) -> Result<Project
         Some(midterm_years),
     ) = (kind, budget_year, service_start, usage_years, midterm_years)
     else {
-        return Err(ProjectError::single(
-            Location::new(locator.file, None, None),
-            "the project is incomplete",
-        ));
+        return Err(ProjectError {
+            problems: c.problems,
+        });
     };
-    Ok(Project {
+    let project = Project {
         name: raw.name.unwrap_or_else(|| stem.to_owned()),
         kind,
         service_model,
@@ -1221,12 +1099,7 @@ fn convert(raw: RawProject, stem: &str, locator: &Locator<'_>) -> Result<Project
         service_start,
         usage_years,
         midterm_years,
-        options: Options {
-            basis,
-            discount_pct,
-            price_escalation_pct,
-            vat_pct,
-        },
+        options,
         servers,
         storage,
         network,
@@ -1234,7 +1107,461 @@ fn convert(raw: RawProject, stem: &str, locator: &Locator<'_>) -> Result<Project
         security,
         extras,
         costs,
-    })
+    };
+    for (path, message) in project.rule_violations() {
+        c.bad(&path, message);
+    }
+    if c.problems.is_empty() {
+        Ok(project)
+    } else {
+        Err(ProjectError {
+            problems: c.problems,
+        })
+    }
+}
+
+/// Checks the value rules of SPEC §4 and collects (field path, message) for each violation.
+struct Rules {
+    found: Vec<(String, String)>,
+}
+
+impl Rules {
+    fn bad(&mut self, path: String, message: String) {
+        self.found.push((path, message));
+    }
+
+    fn non_negative(&mut self, path: String, v: Decimal) {
+        if v < Decimal::ZERO {
+            self.bad(path, format!("{v} is negative; it must be 0 or more"));
+        }
+    }
+
+    fn whole(&mut self, path: String, v: Decimal) {
+        if v < Decimal::ZERO {
+            self.bad(
+                path,
+                format!("{v} is negative; a count must be a whole number, 0 or more"),
+            );
+        } else if !v.fract().is_zero() {
+            self.bad(
+                path,
+                format!("{v} is not a whole number; a count must be 0, 1, 2, …"),
+            );
+        }
+    }
+
+    fn year(&mut self, path: String, y: i32) {
+        if !(MIN_YEAR..=MAX_YEAR).contains(&y) {
+            self.bad(
+                path,
+                format!("{y} is out of range; a fiscal year is a whole number such as 2027"),
+            );
+        }
+    }
+}
+
+impl Project {
+    /// Starts a project built in code; [`ProjectBuilder::build`] checks it by the same rules as
+    /// a file.
+    ///
+    /// ```
+    /// use chrono::{Datelike, NaiveDate};
+    /// use cloud_tco::project::{Cost, Project, ProjectKind, ServerGroup};
+    /// let project = Project::builder(ProjectKind::Conversion, 2027, NaiveDate::from_ymd_opt(2027, 7, 1).unwrap())
+    ///     .name("민원포털")
+    ///     .server(ServerGroup::new(8, 16.into()).named("db").os("windows").extra_disk(1000.into(), "block_ssd"))
+    ///     .cost(Cost::once("conversion", 2027, 150_000_000.into()))
+    ///     .build()
+    ///     .unwrap();
+    /// assert_eq!(project.servers[0].count, 1.into());
+    ///
+    /// let err = Project::builder(ProjectKind::New, 2027, NaiveDate::from_ymd_opt(2027, 7, 1).unwrap())
+    ///     .cost(Cost::once("conversion", 2027, 1.into()))
+    ///     .build()
+    ///     .unwrap_err();
+    /// assert!(err.to_string().contains("costs[0].item"));
+    /// ```
+    pub fn builder(
+        kind: ProjectKind,
+        budget_year: i32,
+        service_start: NaiveDate,
+    ) -> ProjectBuilder {
+        ProjectBuilder {
+            project: Project {
+                name: "project".into(),
+                kind,
+                service_model: ServiceModel::Iaas,
+                budget_year,
+                service_start,
+                usage_years: 7,
+                midterm_years: 5,
+                options: Options::default(),
+                servers: vec![],
+                storage: vec![],
+                network: Network::default(),
+                backup: vec![],
+                security: Security::default(),
+                extras: vec![],
+                costs: vec![],
+            },
+        }
+    }
+
+    /// The value rules of SPEC §4 this project breaks, as (field path, message); empty when valid.
+    pub fn rule_violations(&self) -> Vec<(String, String)> {
+        let mut r = Rules { found: Vec::new() };
+        r.year("budget_year".into(), self.budget_year);
+        if self.usage_years < 1 || self.usage_years > MAX_YEARS {
+            r.bad(
+                "usage_years".into(),
+                format!(
+                    "{} is out of range; usage_years must be at least 1",
+                    self.usage_years
+                ),
+            );
+        }
+        if self.midterm_years < 1 || self.midterm_years > MAX_YEARS {
+            r.bad(
+                "midterm_years".into(),
+                format!(
+                    "{} is out of range; midterm_years must be at least 1",
+                    self.midterm_years
+                ),
+            );
+        }
+        let o = &self.options;
+        if o.discount_pct < Decimal::ZERO || o.discount_pct > Decimal::ONE_HUNDRED {
+            r.bad(
+                "options.discount_pct".into(),
+                format!(
+                    "{} is outside 0–100; a discount is a percentage",
+                    o.discount_pct
+                ),
+            );
+        }
+        if o.price_escalation_pct <= -Decimal::ONE_HUNDRED {
+            r.bad(
+                "options.price_escalation_pct".into(),
+                format!(
+                    "{} would make prices zero or negative; it must be greater than -100",
+                    o.price_escalation_pct
+                ),
+            );
+        }
+        if o.vat_pct < Decimal::ZERO || o.vat_pct > Decimal::ONE_HUNDRED {
+            r.bad(
+                "options.vat_pct".into(),
+                format!(
+                    "{} is outside 0–100; VAT is a percentage (10 in Korea)",
+                    o.vat_pct
+                ),
+            );
+        }
+        for (i, s) in self.servers.iter().enumerate() {
+            let p = |f: &str| format!("servers[{i}].{f}");
+            if s.vcpu == 0 {
+                r.bad(p("vcpu"), "vcpu must be a whole number, at least 1".into());
+            }
+            if s.memory_gb <= Decimal::ZERO {
+                r.bad(
+                    p("memory_gb"),
+                    format!("{} GB: memory must be greater than 0", s.memory_gb),
+                );
+            }
+            r.whole(p("count"), s.count);
+            r.non_negative(p("extra_disk_gb"), s.extra_disk_gb);
+            if s.os.trim().is_empty() {
+                r.bad(p("os"), "os is empty; write linux, windows, rhel, …".into());
+            }
+            if s.extra_disk_class.trim().is_empty() {
+                r.bad(
+                    p("extra_disk_class"),
+                    "extra_disk_class is empty; use block_ssd, block_hdd, …".into(),
+                );
+            }
+        }
+        for (i, s) in self.storage.iter().enumerate() {
+            if s.class.trim().is_empty() {
+                r.bad(
+                    format!("storage[{i}].class"),
+                    "class is empty; use nas, block_hdd, block_ssd or object".into(),
+                );
+            }
+            r.non_negative(format!("storage[{i}].gb"), s.gb);
+            r.non_negative(format!("storage[{i}].annual_growth_gb"), s.annual_growth_gb);
+        }
+        let n = &self.network;
+        r.whole("network.load_balancers".into(), n.load_balancers);
+        r.whole("network.public_ips".into(), n.public_ips);
+        r.whole("network.vpn".into(), n.vpn);
+        r.non_negative(
+            "network.outbound_gb_per_month".into(),
+            n.outbound_gb_per_month,
+        );
+        r.non_negative(
+            "network.outbound_annual_growth_gb".into(),
+            n.outbound_annual_growth_gb,
+        );
+        for (i, b) in self.backup.iter().enumerate() {
+            r.non_negative(format!("backup[{i}].gb"), b.gb);
+            r.non_negative(format!("backup[{i}].annual_growth_gb"), b.annual_growth_gb);
+            r.whole(format!("backup[{i}].count"), b.count);
+        }
+        for (item, q) in &self.security.items {
+            if !SECURITY_ITEMS.contains(&item.as_str()) {
+                r.bad(
+                    format!("security.{item}"),
+                    format!(
+                        "unknown security item; use one of {}",
+                        SECURITY_ITEMS.join(", ")
+                    ),
+                );
+            }
+            if let SecurityQuantity::Count(v) = q {
+                r.whole(format!("security.{item}"), *v);
+            }
+        }
+        for (i, e) in self.extras.iter().enumerate() {
+            if e.item.trim().is_empty() {
+                r.bad(
+                    format!("extras[{i}].item"),
+                    "item is empty; name a catalog item key".into(),
+                );
+            }
+            r.non_negative(format!("extras[{i}].quantity"), e.quantity);
+        }
+        for (i, k) in self.costs.iter().enumerate() {
+            let p = |f: &str| format!("costs[{i}].{f}");
+            if k.item.trim().is_empty() {
+                r.bad(
+                    p("item"),
+                    "item is empty; use conversion, sw_build or a name of your own".into(),
+                );
+            }
+            match k.timing {
+                CostTiming::Once { year, amount } => {
+                    r.year(p("year"), year);
+                    r.non_negative(p("amount"), amount);
+                }
+                CostTiming::Yearly { from, to, per_year } => {
+                    r.year(p("from"), from);
+                    r.year(p("to"), to);
+                    if to < from {
+                        r.bad(p("to"), format!("to = {to} is before from = {from}"));
+                    }
+                    r.non_negative(p("per_year"), per_year);
+                }
+            }
+            match (k.budget_item(), self.kind) {
+                (BudgetItem::Conversion, ProjectKind::New) => r.bad(
+                    p("item"),
+                    "a conversion cost (전환비) applies only to conversion (전환) and rebuild (재구축) projects, and this project is new (신규구축)".into(),
+                ),
+                (BudgetItem::SwBuild, ProjectKind::Conversion) => r.bad(
+                    p("item"),
+                    "an SW build cost (SW 구축비) applies only to new (신규구축) and rebuild (재구축) projects, and this project is a conversion (전환)".into(),
+                ),
+                _ => {}
+            }
+            if k.budget_item() == BudgetItem::SwBuild && self.service_model == ServiceModel::Saas {
+                r.bad(p("item"), "an SW build cost (SW 구축비) never applies to a SaaS project (service_model = \"saas\")".into());
+            }
+        }
+        r.found
+    }
+}
+
+/// Builds a [`Project`] in code. Defaults follow SPEC §4.
+#[derive(Debug, Clone)]
+pub struct ProjectBuilder {
+    project: Project,
+}
+
+impl ProjectBuilder {
+    /// Project name.
+    pub fn name(mut self, name: impl Into<String>) -> Self {
+        self.project.name = name.into();
+        self
+    }
+    /// Service model.
+    pub fn service_model(mut self, model: ServiceModel) -> Self {
+        self.project.service_model = model;
+        self
+    }
+    /// Years of use.
+    pub fn usage_years(mut self, years: u32) -> Self {
+        self.project.usage_years = years;
+        self
+    }
+    /// Years of the mid-term plan.
+    pub fn midterm_years(mut self, years: u32) -> Self {
+        self.project.midterm_years = years;
+        self
+    }
+    /// Options (basis, discount, escalation, VAT).
+    pub fn options(mut self, options: Options) -> Self {
+        self.project.options = options;
+        self
+    }
+    /// Adds a server group.
+    pub fn server(mut self, server: ServerGroup) -> Self {
+        self.project.servers.push(server);
+        self
+    }
+    /// Adds storage.
+    pub fn storage(mut self, storage: StorageUse) -> Self {
+        self.project.storage.push(storage);
+        self
+    }
+    /// Sets the network.
+    pub fn network(mut self, network: Network) -> Self {
+        self.project.network = network;
+        self
+    }
+    /// Adds backup sets.
+    pub fn backup(mut self, backup: BackupUse) -> Self {
+        self.project.backup.push(backup);
+        self
+    }
+    /// Adds a security service (`waf`, `antivirus`, …).
+    pub fn security(mut self, item: &str, quantity: SecurityQuantity) -> Self {
+        self.project
+            .security
+            .items
+            .push((item.to_owned(), quantity));
+        self
+    }
+    /// Adds another catalog item.
+    pub fn extra(mut self, extra: Extra) -> Self {
+        self.project.extras.push(extra);
+        self
+    }
+    /// Adds an entered cost.
+    pub fn cost(mut self, cost: Cost) -> Self {
+        self.project.costs.push(cost);
+        self
+    }
+    /// Checks the project by the rules of a project file.
+    pub fn build(self) -> Result<Project, ProjectError> {
+        let problems: Vec<Problem> = self
+            .project
+            .rule_violations()
+            .into_iter()
+            .map(|(path, message)| Problem {
+                location: Location::new(None, None, Some(&path)),
+                message,
+            })
+            .collect();
+        if problems.is_empty() {
+            Ok(self.project)
+        } else {
+            Err(ProjectError { problems })
+        }
+    }
+}
+
+impl ServerGroup {
+    /// One server of `vcpu` and `memory_gb`, Linux, no extra disk.
+    pub fn new(vcpu: u32, memory_gb: Decimal) -> Self {
+        ServerGroup {
+            name: ServerGroup::default_name(vcpu, memory_gb),
+            vcpu,
+            memory_gb,
+            count: Decimal::ONE,
+            os: "linux".into(),
+            extra_disk_gb: Decimal::ZERO,
+            extra_disk_class: "block_ssd".into(),
+        }
+    }
+    /// The default name, e.g. `8vCPU/16GB`.
+    pub fn default_name(vcpu: u32, memory_gb: Decimal) -> String {
+        format!("{vcpu}vCPU/{}GB", memory_gb.normalize())
+    }
+    /// Sets the name.
+    pub fn named(mut self, name: impl Into<String>) -> Self {
+        self.name = name.into();
+        self
+    }
+    /// Sets the number of servers.
+    pub fn count(mut self, count: Decimal) -> Self {
+        self.count = count;
+        self
+    }
+    /// Sets the OS.
+    pub fn os(mut self, os: impl Into<String>) -> Self {
+        self.os = os.into();
+        self
+    }
+    /// Adds block storage per server.
+    pub fn extra_disk(mut self, gb: Decimal, class: impl Into<String>) -> Self {
+        self.extra_disk_gb = gb;
+        self.extra_disk_class = class.into();
+        self
+    }
+}
+
+impl StorageUse {
+    /// `gb` of `class`, no growth.
+    pub fn new(class: impl Into<String>, gb: Decimal) -> Self {
+        let class = class.into();
+        StorageUse {
+            name: class.clone(),
+            class,
+            gb,
+            annual_growth_gb: Decimal::ZERO,
+        }
+    }
+    /// Sets the yearly growth.
+    pub fn growth(mut self, gb_per_year: Decimal) -> Self {
+        self.annual_growth_gb = gb_per_year;
+        self
+    }
+}
+
+impl BackupUse {
+    /// One backup set of `gb`.
+    pub fn new(gb: Decimal) -> Self {
+        BackupUse {
+            name: "backup".into(),
+            gb,
+            annual_growth_gb: Decimal::ZERO,
+            count: Decimal::ONE,
+        }
+    }
+}
+
+impl Extra {
+    /// `quantity` of a catalog item.
+    pub fn new(category: Category, item: impl Into<String>, quantity: Decimal) -> Self {
+        let item = item.into();
+        Extra {
+            name: item.clone(),
+            category,
+            item,
+            quantity,
+        }
+    }
+}
+
+impl Cost {
+    /// A one-off amount.
+    pub fn once(item: impl Into<String>, year: i32, amount: Decimal) -> Self {
+        let item = item.into();
+        Cost {
+            name: item.clone(),
+            item,
+            timing: CostTiming::Once { year, amount },
+        }
+    }
+    /// A yearly amount from `from` to `to`.
+    pub fn yearly(item: impl Into<String>, from: i32, to: i32, per_year: Decimal) -> Self {
+        let item = item.into();
+        Cost {
+            name: item.clone(),
+            item,
+            timing: CostTiming::Yearly { from, to, per_year },
+        }
+    }
 }
 
 impl Project {

@@ -219,7 +219,59 @@ pub fn prices_json(table: &PriceTable) -> Value {
     json!({"basis": table.basis.to_string(), "prices": prices, "servers": servers})
 }
 
-/// The comparison as JSON (stub).
+/// The comparison as JSON: the project and one alternative per basis — the combined basis
+/// first, then `provider:NAME` for each provider. A priced alternative has `"status":
+/// "priced"`, the usage fee over the usage window, the mid-term total, the project total with
+/// and without VAT, and `by_year` (each fiscal year's total, VAT excluded), all as strings of
+/// whole won; one that is not has `"status": "not_priceable"` and the `reason`.
+///
+/// ```
+/// use cloud_tco::{compare::compare, report::json::compare_json, Catalog, Project};
+/// let csv = "provider,category,item,unit,price,vcpu,memory_gb\n\
+///            A,server,a-2c4g,vm_month,50000,2,4\n\
+///            B,server,b-2c4g,vm_month,60000,2,4\n\
+///            A,storage,nas,gb_month,100,,\n";
+/// let catalog = Catalog::from_reader(csv.as_bytes(), None).unwrap();
+/// let project = Project::from_toml_str("kind = \"new\"\nbudget_year = 2027\nservice_start = \"2027-01-01\"\nusage_years = 1\n[[servers]]\nvcpu = 2\nmemory_gb = 4\n[[storage]]\nclass = \"nas\"\ngb = 10\n").unwrap();
+/// let value = compare_json(&compare(&project, &catalog).unwrap());
+/// let alts = value["alternatives"].as_array().unwrap();
+/// assert_eq!(alts.len(), 3);
+/// assert_eq!(alts[0]["basis"], "average");
+/// // (55,000 + 100 × 10) × 12 months.
+/// assert_eq!(alts[0]["project_total"], "672000");
+/// assert_eq!(alts[0]["by_year"]["2027"], "672000");
+/// assert_eq!(alts[2]["status"], "not_priceable");
+/// assert!(alts[2]["reason"].as_str().unwrap().contains("storage/nas"));
+/// ```
 pub fn compare_json(c: &crate::compare::Comparison) -> Value {
-    json!({"project": c.project})
+    use crate::compare::Outcome;
+    let alternatives: Vec<Value> = c
+        .alternatives
+        .iter()
+        .map(|alt| match &alt.outcome {
+            Outcome::Priced(plan) => {
+                let t = &plan.totals;
+                let by_year: Map<String, Value> = t
+                    .by_year
+                    .iter()
+                    .map(|y| (y.year.to_string(), won(y.amounts.total)))
+                    .collect();
+                json!({
+                    "basis": alt.basis.to_string(),
+                    "status": "priced",
+                    "usage_fee": won(t.usage_window.usage_fee),
+                    "midterm_total": won(t.midterm.amounts.total),
+                    "project_total": won(t.project_total),
+                    "project_total_with_vat": won(t.project_total_with_vat),
+                    "by_year": by_year,
+                })
+            }
+            Outcome::NotPriceable(reason) => json!({
+                "basis": alt.basis.to_string(),
+                "status": "not_priceable",
+                "reason": reason,
+            }),
+        })
+        .collect();
+    json!({"project": c.project, "alternatives": alternatives})
 }

@@ -1,0 +1,113 @@
+//! Batch repricing: order, isolation of bad projects, parity with single plans.
+
+use cloud_tco::batch::{plan_many, run_jsonl};
+use cloud_tco::report::json::plan_json;
+use cloud_tco::{plan, Catalog, Project};
+
+use crate::support::{root, run_cli};
+
+fn example_json(name: &str) -> serde_json::Value {
+    let text = std::fs::read_to_string(root().join("data/examples").join(name)).unwrap();
+    let value: toml::Value = toml::from_str(&text).unwrap();
+    serde_json::to_value(value).unwrap()
+}
+
+fn jsonl(n: usize) -> String {
+    let mut out = String::new();
+    for i in 0..n {
+        let mut v = example_json(["conversion.toml", "new-build.toml", "rebuild.toml"][i % 3]);
+        v["name"] = serde_json::Value::String(format!("system {i}"));
+        if i % 7 == 3 {
+            v["budget_year"] = serde_json::Value::String("soon".into());
+        }
+        out.push_str(&serde_json::to_string(&v).unwrap());
+        out.push('\n');
+    }
+    out
+}
+
+#[test]
+fn summary_rows_follow_input_order_and_match_single_plans() {
+    let input = jsonl(40);
+    let mut out = Vec::new();
+    let catalog = Catalog::embedded();
+    let stats = run_jsonl(
+        input.as_bytes(),
+        Some("systems.jsonl"),
+        &catalog,
+        None,
+        &mut out,
+    )
+    .unwrap();
+    assert_eq!(stats.projects, 40);
+    assert_eq!(stats.failed, 6); // i = 3, 10, 17, 24, 31, 38
+    let mut rdr = csv::Reader::from_reader(out.as_slice());
+    let header = rdr.headers().unwrap().clone();
+    let rows: Vec<csv::StringRecord> = rdr.records().map(Result::unwrap).collect();
+    assert_eq!(rows.len(), 40);
+    for (i, (row, line)) in rows.iter().zip(input.lines()).enumerate() {
+        assert_eq!(&row[0], format!("system {i}"));
+        if i % 7 == 3 {
+            assert!(
+                row[6].contains(&format!("systems.jsonl, line {}", i + 1)),
+                "{}",
+                &row[6]
+            );
+            assert!(row[6].contains("budget_year"), "{}", &row[6]);
+            continue;
+        }
+        let p = plan(&Project::from_json_str(line).unwrap(), &catalog, None).unwrap();
+        let json = plan_json(&p);
+        assert_eq!(
+            &row[2],
+            json["totals"]["usage_window"]["usage_fee"]
+                .as_str()
+                .unwrap()
+        );
+        assert_eq!(
+            &row[3],
+            json["totals"]["midterm"]["total"].as_str().unwrap()
+        );
+        assert_eq!(&row[4], json["totals"]["project_total"].as_str().unwrap());
+        assert_eq!(
+            &row[5],
+            json["totals"]["project_total_with_vat"].as_str().unwrap()
+        );
+        for (col, name) in header.iter().enumerate().skip(7) {
+            let want = json["totals"]["by_year"][name]["total"]
+                .as_str()
+                .unwrap_or("0");
+            assert_eq!(&row[col], want, "system {i} year {name}");
+        }
+    }
+}
+
+#[test]
+fn plan_many_equals_one_by_one() {
+    let projects: Vec<Project> = jsonl(9)
+        .lines()
+        .filter_map(|l| Project::from_json_str(l).ok())
+        .collect();
+    let catalog = Catalog::embedded();
+    let many = plan_many(&projects, &catalog, None);
+    for (p, got) in projects.iter().zip(many) {
+        assert_eq!(got.unwrap(), plan(p, &catalog, None).unwrap());
+    }
+}
+
+#[test]
+fn cli_batch_writes_the_summary_and_reports_failures() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("systems.jsonl");
+    std::fs::write(&input, jsonl(5)).unwrap();
+    let out = run_cli(
+        dir.path(),
+        &["batch", "--projects", "systems.jsonl", "-o", "summary.csv"],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("1 of 5 projects"));
+    let summary = std::fs::read_to_string(dir.path().join("summary.csv")).unwrap();
+    assert_eq!(summary.lines().count(), 6);
+    let missing = run_cli(dir.path(), &["batch", "--projects", "none.jsonl"]);
+    assert_eq!(missing.status.code(), Some(2));
+}
