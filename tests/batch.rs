@@ -111,3 +111,87 @@ fn cli_batch_writes_the_summary_and_reports_failures() {
     let missing = run_cli(dir.path(), &["batch", "--projects", "none.jsonl"]);
     assert_eq!(missing.status.code(), Some(2));
 }
+
+#[test]
+fn inventory_systems_become_projects_and_problems_name_the_csv_line() {
+    use cloud_tco::inventory::read_inventory;
+    let dir = root().join("data/examples/inventory");
+    let systems = std::fs::read(dir.join("systems.csv")).unwrap();
+    let resources = std::fs::read(dir.join("resources.csv")).unwrap();
+    let inv = read_inventory(
+        systems.as_slice(),
+        "systems.csv",
+        resources.as_slice(),
+        "resources.csv",
+    )
+    .unwrap();
+    assert_eq!(inv.len(), 3);
+    let s01 = inv[0].project.as_ref().unwrap();
+    assert_eq!(s01.name, "민원포털");
+    assert_eq!(s01.servers.len(), 2);
+    assert_eq!(
+        s01.network.outbound_gb_per_month,
+        crate::support::dec("1500")
+    );
+    assert_eq!(s01.security.items.len(), 2);
+
+    let bad = "system,resource,name,vcpu,memory_gb,count\nS01,server,web,2,4,-2\nS02,gpu,x,1,1,1\n";
+    let err = read_inventory(
+        systems.as_slice(),
+        "systems.csv",
+        bad.as_bytes(),
+        "resources.csv",
+    )
+    .unwrap();
+    let s01 = inv_error(&err[0]);
+    assert!(
+        s01.contains("resources.csv, line 2, `servers[0].count`"),
+        "{s01}"
+    );
+    let s02 = inv_error(&err[1]);
+    assert!(s02.contains("resources.csv, line 3, `resource`"), "{s02}");
+
+    let orphan = "system,resource,name,vcpu,memory_gb\nS99,server,web,2,4\n";
+    let err = read_inventory(
+        systems.as_slice(),
+        "systems.csv",
+        orphan.as_bytes(),
+        "resources.csv",
+    )
+    .unwrap_err();
+    assert!(
+        err.to_string().contains("resources.csv, line 2, `system`"),
+        "{err}"
+    );
+}
+
+fn inv_error(s: &cloud_tco::inventory::InventorySystem) -> String {
+    s.project.as_ref().unwrap_err().to_string()
+}
+
+#[test]
+fn cli_batch_accepts_an_inventory() {
+    let dir = root().join("data/examples/inventory");
+    let out = run_cli(
+        &dir,
+        &[
+            "batch",
+            "--systems",
+            "systems.csv",
+            "--resources",
+            "resources.csv",
+        ],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(text.lines().count(), 4);
+    assert!(text
+        .lines()
+        .nth(1)
+        .unwrap()
+        .starts_with("민원포털,conversion,"));
+}

@@ -63,11 +63,18 @@ enum Command {
         #[arg(short = 'o', long = "output")]
         output: Option<PathBuf>,
     },
-    /// Reprices many projects (one JSON project per line) into a summary CSV, on all cores.
+    /// Reprices many projects into a summary CSV, on all cores: JSON Lines (one project per
+    /// line) or an inventory (a systems CSV and a resources CSV).
     Batch {
         /// JSON Lines file: one project (SPEC §4, JSON form) per line.
-        #[arg(long)]
-        projects: PathBuf,
+        #[arg(long, required_unless_present = "systems", conflicts_with_all = ["systems", "resources"])]
+        projects: Option<PathBuf>,
+        /// Inventory: one row per system with the project-level fields.
+        #[arg(long, requires = "resources")]
+        systems: Option<PathBuf>,
+        /// Inventory: one row per resource line with a `system` column.
+        #[arg(long, requires = "systems")]
+        resources: Option<PathBuf>,
         #[command(flatten)]
         catalog: CatalogArgs,
         /// Price basis: average (평균단가), min, max, median or provider:NAME.
@@ -259,22 +266,48 @@ fn run(cli: Cli) -> Result<(), Failure> {
         }
         Command::Batch {
             projects,
+            systems,
+            resources,
             catalog,
             basis,
             output,
         } => {
             let catalog = load_catalog(&catalog)?;
             let basis = basis.as_deref().map(parse_basis).transpose()?;
-            let name = projects.display().to_string();
-            let input = open_input(&projects)?;
             let mut summary = Vec::new();
-            let stats = cloud_tco::batch::run_jsonl(
-                input,
-                Some(&name),
-                &catalog,
-                basis.as_ref(),
-                &mut summary,
-            )?;
+            let stats = match (projects, systems, resources) {
+                (Some(projects), _, _) => {
+                    let name = projects.display().to_string();
+                    let input = open_input(&projects)?;
+                    cloud_tco::batch::run_jsonl(
+                        input,
+                        Some(&name),
+                        &catalog,
+                        basis.as_ref(),
+                        &mut summary,
+                    )?
+                }
+                (None, Some(systems), Some(resources)) => {
+                    let inventory = cloud_tco::inventory::read_inventory(
+                        open_input(&systems)?,
+                        &systems.display().to_string(),
+                        open_input(&resources)?,
+                        &resources.display().to_string(),
+                    )
+                    .map_err(|e| Failure::Input(e.to_string()))?;
+                    cloud_tco::batch::run_inventory(
+                        inventory,
+                        &catalog,
+                        basis.as_ref(),
+                        &mut summary,
+                    )?
+                }
+                _ => {
+                    return Err(Failure::Input(
+                        "give --projects FILE.jsonl, or --systems and --resources".into(),
+                    ))
+                }
+            };
             emit(output.as_deref(), &summary)?;
             if stats.failed > 0 {
                 return Err(Failure::Input(format!(
@@ -315,7 +348,7 @@ fn open_input(path: &Path) -> Result<std::fs::File, Failure> {
             "{name}: the projects file does not exist"
         ))),
         Ok(m) if m.is_dir() => Err(Failure::Input(format!(
-            "{name}: this is a directory, not a projects file"
+            "{name}: this is a directory, not a file"
         ))),
         Ok(_) => std::fs::File::open(path)
             .map_err(|e| Failure::Input(format!("{name}: cannot open: {e}"))),
