@@ -9,4 +9,5 @@ mod plan;
 mod project;
 mod properties;
 mod reports;
+mod robustness;
 mod support;
