@@ -4,6 +4,7 @@
 mod batch;
 mod catalog;
 mod cli;
+mod hostile;
 mod conformance;
 mod plan;
 mod project;
