@@ -4,11 +4,14 @@
 mod batch;
 mod catalog;
 mod cli;
-mod hostile;
 mod conformance;
+mod consultation;
+mod hostile;
 mod plan;
 mod project;
 mod properties;
 mod reports;
 mod robustness;
+mod sla;
 mod support;
+mod tco;

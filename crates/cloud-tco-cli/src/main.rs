@@ -63,6 +63,22 @@ enum Command {
         #[arg(short = 'o', long = "output")]
         output: Option<PathBuf>,
     },
+    /// Service-level evaluation (서비스수준 평가, SLA): each indicator's grade, the composite score
+    /// and grade, and the month's fee after the penalty's reduction (감면).
+    Sla {
+        /// SLA file (TOML or JSON): the month's fee, [[indicators]], optional [grades] and
+        /// [penalties].
+        file: PathBuf,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = SlaFormat::Table)]
+        format: SlaFormat,
+        /// Labels in Korean (default) or English.
+        #[arg(long, value_enum, default_value_t = LangArg::Ko)]
+        lang: LangArg,
+        /// Write to this file (atomically) instead of standard output.
+        #[arg(short = 'o', long = "output")]
+        output: Option<PathBuf>,
+    },
     /// Reprices many projects into a summary CSV, on all cores: JSON Lines (one project per
     /// line) or an inventory (a systems CSV and a resources CSV).
     Batch {
@@ -99,6 +115,33 @@ enum Command {
         #[arg(short = 'o', long = "output")]
         output: Option<PathBuf>,
     },
+    /// Total cost of ownership against staying on premises (레거시 기준 비용 비교): yearly
+    /// costs, savings, break-even year, NPV, and the energy and trees saved.
+    Tco {
+        /// Project file (TOML or JSON) with an [on_premises] section.
+        project: PathBuf,
+        #[command(flatten)]
+        catalog: CatalogArgs,
+        /// Price basis: average (평균단가), min, max, median or provider:NAME.
+        #[arg(long)]
+        basis: Option<String>,
+        /// Discount rate of the NPV, percent (default 4.5, the social discount rate of
+        /// preliminary feasibility studies).
+        #[arg(
+            long = "discount-rate",
+            default_value = "4.5",
+            allow_hyphen_values = true
+        )]
+        discount_rate: String,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = PlanFormat::Table)]
+        format: PlanFormat,
+        #[command(flatten)]
+        display: DisplayArgs,
+        /// Write to this file (atomically) instead of standard output.
+        #[arg(short = 'o', long = "output")]
+        output: Option<PathBuf>,
+    },
 }
 
 #[derive(clap::Args)]
@@ -124,6 +167,12 @@ enum PlanFormat {
     Json,
     Csv,
     Xlsx,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum SlaFormat {
+    Table,
+    Json,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -264,6 +313,25 @@ fn run(cli: Cli) -> Result<(), Failure> {
             };
             emit(output.as_deref(), &bytes)
         }
+        Command::Sla {
+            file,
+            format,
+            lang,
+            output,
+        } => {
+            let input = cloud_tco::sla::SlaInput::from_path(&file)
+                .map_err(|e| Failure::Input(e.to_string()))?;
+            let result = cloud_tco::sla::evaluate(&input)?;
+            let lang = match lang {
+                LangArg::Ko => Lang::Ko,
+                LangArg::En => Lang::En,
+            };
+            let bytes = match format {
+                SlaFormat::Table => report::sla::sla_table(&result, lang).into_bytes(),
+                SlaFormat::Json => json_bytes(&report::sla::sla_json(&result)),
+            };
+            emit(output.as_deref(), &bytes)
+        }
         Command::Batch {
             projects,
             systems,
@@ -335,6 +403,51 @@ fn run(cli: Cli) -> Result<(), Failure> {
                 }
                 TableFormat::Json => json_bytes(&report::json::compare_json(&comparison)),
                 TableFormat::Csv => report::csv::compare_csv(&comparison)?.into_bytes(),
+            };
+            emit(output.as_deref(), &bytes)
+        }
+        Command::Tco {
+            project,
+            catalog,
+            basis,
+            discount_rate,
+            format,
+            display,
+            output,
+        } => {
+            let rate = cloud_tco::money::parse_decimal(&discount_rate)
+                .map_err(|e| Failure::Input(format!("--discount-rate {discount_rate:?}: {e}")))?;
+            cloud_tco::tco::check_discount_rate(rate).map_err(|_| {
+                Failure::Input(format!(
+                    "--discount-rate {discount_rate}: out of range; a percent greater than -100 and at most 100 (default 4.5)"
+                ))
+            })?;
+            let file = project.display().to_string();
+            let project =
+                Project::from_path(&project).map_err(|e| Failure::Input(e.to_string()))?;
+            if project.on_premises.is_none() {
+                return Err(Failure::Input(format!(
+                    "{file}: the project has no [on_premises] section; the TCO comparison needs the cost of staying on premises (see the README, \"7-year TCO against staying on premises\")"
+                )));
+            }
+            let catalog = load_catalog(&catalog)?;
+            let basis = basis.as_deref().map(parse_basis).transpose()?;
+            let tco = cloud_tco::tco(&project, &catalog, basis.as_ref(), rate)?;
+            let bytes = match format {
+                PlanFormat::Table => {
+                    report::tco::tco_table(&tco, display.lang(), display.unit()).into_bytes()
+                }
+                PlanFormat::Json => json_bytes(&report::tco::tco_json(&tco)),
+                PlanFormat::Csv => report::tco::tco_csv(&tco)?.into_bytes(),
+                PlanFormat::Xlsx => {
+                    if output.is_none() {
+                        return Err(Failure::Input(
+                            "--format xlsx writes a workbook: give the file with -o FILE.xlsx"
+                                .into(),
+                        ));
+                    }
+                    report::tco::tco_xlsx(&tco)?
+                }
             };
             emit(output.as_deref(), &bytes)
         }

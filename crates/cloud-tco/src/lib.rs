@@ -33,6 +33,7 @@ pub mod amount;
 pub mod batch;
 pub mod catalog;
 pub mod compare;
+pub mod consultation;
 pub mod error;
 pub mod inventory;
 pub mod money;
@@ -41,6 +42,8 @@ pub mod pricing;
 pub mod project;
 pub mod report;
 pub mod schedule;
+pub mod sla;
+pub mod tco;
 
 pub use catalog::{Catalog, CatalogRow, Category, Unit};
 pub use chrono::NaiveDate;
@@ -49,6 +52,7 @@ pub use plan::{plan, Amounts, Line, LineYear, Plan, Totals};
 pub use pricing::{price_table, PriceBasis, PriceTable, ServerRequest};
 pub use project::{BudgetItem, Project, ProjectKind, ServiceModel};
 pub use rust_decimal::Decimal;
+pub use tco::{tco, Tco};
 
 /// The README's Rust examples, compiled as documentation tests.
 #[doc = include_str!("../../../README.md")]

@@ -208,6 +208,9 @@ pub struct Plan {
     pub lines: Vec<Line>,
     /// Totals.
     pub totals: Totals,
+    /// The pre-consultation check (사전협의, guide §4.3.1) when the project names its
+    /// institution type; see [`crate::consultation`].
+    pub pre_consultation: Option<crate::consultation::PreConsultation>,
 }
 
 /// Prices `project` from `catalog`. `basis` overrides the project's own `[options] basis`.
@@ -266,7 +269,7 @@ pub fn plan(
     }
     let years: Vec<i32> = (lo..=hi).collect();
     let totals = totals(project, &window, &years, &lines)?;
-    Ok(Plan {
+    let mut plan = Plan {
         project: project.name.clone(),
         kind: project.kind,
         service_model: project.service_model,
@@ -279,7 +282,10 @@ pub fn plan(
         years,
         lines,
         totals,
-    })
+        pre_consultation: None,
+    };
+    plan.pre_consultation = crate::consultation::pre_consultation(&plan, project.institution);
+    Ok(plan)
 }
 
 /// Per fiscal year of the window: the service-year index and the exact factor

@@ -331,6 +331,10 @@ pub struct Project {
     pub kind: ProjectKind,
     /// IaaS, SaaS or mixed.
     pub service_model: ServiceModel,
+    /// The institution type (`institution = "central" | "metropolitan" | "local"`), for the
+    /// pre-consultation check (정보화사업 사전협의, guide §4.3.1; see [`crate::consultation`]);
+    /// `None`: no check.
+    pub institution: Option<crate::consultation::Institution>,
     /// 예산요구연도: the first year of the mid-term plan.
     pub budget_year: i32,
     /// First day of cloud use.
@@ -355,6 +359,9 @@ pub struct Project {
     pub extras: Vec<Extra>,
     /// Entered amounts.
     pub costs: Vec<Cost>,
+    /// The cost of staying on premises (`[on_premises]`), for the TCO comparison
+    /// ([`crate::tco::tco`]); `None` when the file has no such section.
+    pub on_premises: Option<OnPremises>,
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -364,7 +371,7 @@ pub struct Project {
 /// A number as written: a TOML/JSON integer, a float (read from its shortest decimal form) or a
 /// string (every digit kept).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-struct Num(Decimal);
+pub(crate) struct Num(pub(crate) Decimal);
 
 impl<'de> Deserialize<'de> for Num {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -493,6 +500,7 @@ struct RawProject {
     name: Option<String>,
     kind: String,
     service_model: Option<String>,
+    institution: Option<String>,
     budget_year: Num,
     service_start: DateText,
     usage_years: Option<Num>,
@@ -513,6 +521,7 @@ struct RawProject {
     extras: Vec<RawExtra>,
     #[serde(default)]
     costs: Vec<RawCost>,
+    on_premises: Option<RawOnPremises>,
 }
 
 #[derive(Deserialize, Default)]
@@ -704,7 +713,7 @@ impl Project {
     }
 }
 
-fn path_text(path: &serde_path_to_error::Path) -> String {
+pub(crate) fn path_text(path: &serde_path_to_error::Path) -> String {
     let mut out = String::new();
     for seg in path.iter() {
         match seg {
@@ -737,7 +746,7 @@ fn line_of(text: &str, offset: usize) -> u64 {
         .count() as u64
 }
 
-fn toml_error(
+pub(crate) fn toml_error(
     text: &str,
     file: Option<&str>,
     path: Option<String>,
@@ -749,7 +758,11 @@ fn toml_error(
     ProjectError::single(Location::new(file, line, path.as_deref()), message)
 }
 
-fn json_error(file: Option<&str>, path: Option<String>, e: &serde_json::Error) -> ProjectError {
+pub(crate) fn json_error(
+    file: Option<&str>,
+    path: Option<String>,
+    e: &serde_json::Error,
+) -> ProjectError {
     let line = (e.line() > 0).then_some(e.line() as u64);
     let path = path.filter(|p| !p.is_empty());
     let mut message = e.to_string();
@@ -777,10 +790,10 @@ fn explain_serde_message(message: &str) -> String {
 }
 
 /// Finds the line of a field path in the source text, for errors found after reading.
-struct Locator<'a> {
-    text: &'a str,
-    format: ProjectFormat,
-    file: Option<&'a str>,
+pub(crate) struct Locator<'a> {
+    pub(crate) text: &'a str,
+    pub(crate) format: ProjectFormat,
+    pub(crate) file: Option<&'a str>,
 }
 
 enum Seg<'p> {
@@ -838,7 +851,7 @@ impl Locator<'_> {
         }
     }
 
-    fn problem(&self, path: &str, message: String) -> Problem {
+    pub(crate) fn problem(&self, path: &str, message: String) -> Problem {
         Problem {
             location: Location::new(self.file, self.line(path), Some(path)),
             message,
@@ -915,6 +928,11 @@ fn convert(raw: RawProject, stem: &str, locator: &Locator<'_>) -> Result<Project
             .map_err(|e| c.bad("service_model", e))
             .unwrap_or_default(),
     };
+    let institution = raw.institution.as_deref().and_then(|s| {
+        s.parse::<crate::consultation::Institution>()
+            .map_err(|e| c.bad("institution", e))
+            .ok()
+    });
     let budget_year = c.year("budget_year", raw.budget_year);
     let service_start = match NaiveDate::parse_from_str(raw.service_start.0.trim(), "%Y-%m-%d") {
         Ok(d) if (MIN_YEAR..=MAX_YEAR).contains(&d.year()) => Some(d),
@@ -1079,6 +1097,8 @@ fn convert(raw: RawProject, stem: &str, locator: &Locator<'_>) -> Result<Project
         }
     }
 
+    let on_premises = raw.on_premises.map(|o| convert_on_premises(o, &mut c));
+
     let (
         Some(kind),
         Some(budget_year),
@@ -1095,6 +1115,7 @@ fn convert(raw: RawProject, stem: &str, locator: &Locator<'_>) -> Result<Project
         name: raw.name.unwrap_or_else(|| stem.to_owned()),
         kind,
         service_model,
+        institution,
         budget_year,
         service_start,
         usage_years,
@@ -1107,6 +1128,7 @@ fn convert(raw: RawProject, stem: &str, locator: &Locator<'_>) -> Result<Project
         security,
         extras,
         costs,
+        on_premises,
     };
     for (path, message) in project.rule_violations() {
         c.bad(&path, message);
@@ -1191,6 +1213,7 @@ impl Project {
                 name: "project".into(),
                 kind,
                 service_model: ServiceModel::Iaas,
+                institution: None,
                 budget_year,
                 service_start,
                 usage_years: 7,
@@ -1203,6 +1226,7 @@ impl Project {
                 security: Security::default(),
                 extras: vec![],
                 costs: vec![],
+                on_premises: None,
             },
         }
     }
@@ -1367,6 +1391,12 @@ impl Project {
                 r.bad(p("item"), "an SW build cost (SW 구축비) never applies to a SaaS project (service_model = \"saas\")".into());
             }
         }
+        if let Some(on_premises) = &self.on_premises {
+            let years = crate::schedule::UsageWindow::new(self.service_start, self.usage_years)
+                .ok()
+                .map(|w| (self.budget_year.min(w.start.year()), w.end.year()));
+            on_premises.check(&mut r, years);
+        }
         r.found
     }
 }
@@ -1386,6 +1416,11 @@ impl ProjectBuilder {
     /// Service model.
     pub fn service_model(mut self, model: ServiceModel) -> Self {
         self.project.service_model = model;
+        self
+    }
+    /// The institution type, for the pre-consultation check (사전협의).
+    pub fn institution(mut self, institution: crate::consultation::Institution) -> Self {
+        self.project.institution = Some(institution);
         self
     }
     /// Years of use.
@@ -1439,6 +1474,11 @@ impl ProjectBuilder {
     /// Adds an entered cost.
     pub fn cost(mut self, cost: Cost) -> Self {
         self.project.costs.push(cost);
+        self
+    }
+    /// Sets the cost of staying on premises, for the TCO comparison.
+    pub fn on_premises(mut self, on_premises: OnPremises) -> Self {
+        self.project.on_premises = Some(on_premises);
         self
     }
     /// Checks the project by the rules of a project file.
@@ -1568,5 +1608,610 @@ impl Project {
     /// Total number of servers (Σ count), used by `per_server` security and per-VM allowances.
     pub fn server_count(&self) -> Decimal {
         self.servers.iter().map(|s| s.count).sum()
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Staying on premises: the other side of the TCO comparison (`cloud_tco::tco`)
+// ---------------------------------------------------------------------------------------------
+
+/// Default useful life of on-premises hardware, in years: the Public Procurement Service's notice
+/// on useful lives (조달청 「내용연수」 고시, 2024) gives 6 years for computer servers. The guide's
+/// 7 years (§3.6.3) predates it and still sets the default `usage_years`.
+pub const DEFAULT_HARDWARE_LIFE_YEARS: u32 = 6;
+
+/// Default warranty of a purchase (무상 하자보수 기간), in years: maintenance is paid from the
+/// year this many years after the purchase year.
+pub const DEFAULT_WARRANTY_YEARS: u32 = 1;
+
+/// Default yearly maintenance rate of commercial software, percent of the licence amount: public
+/// institutions paid 11.2 % on average (과학기술정보통신부, 2021년도 공공소프트웨어사업 5대
+/// 중점분야 점검 결과, 2022.5 — the rate of the 2022 national informatization plans), "between
+/// the high 10s and low 11s for years".
+pub const DEFAULT_SOFTWARE_MAINTENANCE_PCT: Decimal = Decimal::from_parts(11, 0, 0, false, 0);
+
+/// Default hours of operation per year: 365 × 24 = 8,760 (a machine room runs around the clock).
+pub const DEFAULT_HOURS_PER_YEAR: Decimal = Decimal::from_parts(8760, 0, 0, false, 0);
+
+/// The most hours a fiscal year has: 366 × 24 = 8,784.
+pub const MAX_HOURS_PER_YEAR: Decimal = Decimal::from_parts(8784, 0, 0, false, 0);
+
+/// The cost of staying on premises (`[on_premises]`): what the institution would spend if it kept
+/// the system in its own machine room, compared with the cloud plan by [`crate::tco::tco`].
+/// Amounts exclude VAT, like every amount of a project.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct OnPremises {
+    /// Servers, storage and network equipment, bought again at the end of each useful life.
+    pub hardware: Option<Hardware>,
+    /// Commercial software licences (perpetual) and their maintenance.
+    pub software: Option<Software>,
+    /// The machine room: electricity, floor space or racks, operations staff.
+    pub facility: Facility,
+    /// Any other one-off or yearly amounts.
+    pub costs: Vec<OnPremisesCost>,
+}
+
+/// On-premises hardware (`[on_premises.hardware]`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Hardware {
+    /// Name shown in reports (default `"hardware"`).
+    pub name: String,
+    /// Purchase amount of one generation of hardware, won, VAT excluded.
+    pub purchase_amount: Decimal,
+    /// A year in which the hardware is bought; `None` means the budget year. Purchases repeat
+    /// every `useful_life_years`, before and after this year.
+    pub purchase_year: Option<i32>,
+    /// Years of use before the hardware is bought again (default 6,
+    /// [`DEFAULT_HARDWARE_LIFE_YEARS`]).
+    pub useful_life_years: u32,
+    /// Yearly maintenance, percent of the purchase amount (유지보수 요율).
+    pub maintenance_pct: Decimal,
+    /// Years after each purchase before maintenance is paid (default 1,
+    /// [`DEFAULT_WARRANTY_YEARS`]).
+    pub warranty_years: u32,
+}
+
+/// On-premises commercial software (`[on_premises.software]`): a perpetual licence bought once.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Software {
+    /// Name shown in reports (default `"software"`).
+    pub name: String,
+    /// Licence amount, won, VAT excluded.
+    pub license_amount: Decimal,
+    /// The year the licence is bought; `None` means the budget year. A year before the usage
+    /// window means the licence is already owned: only its maintenance is paid.
+    pub purchase_year: Option<i32>,
+    /// Yearly maintenance, percent of the licence amount (default 11,
+    /// [`DEFAULT_SOFTWARE_MAINTENANCE_PCT`]).
+    pub maintenance_pct: Decimal,
+    /// Years after the purchase before maintenance is paid (default 1).
+    pub warranty_years: u32,
+}
+
+/// The machine room (`[on_premises.facility]`).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Facility {
+    /// Electricity, when the power draw is known.
+    pub energy: Option<Energy>,
+    /// Floor space or racks (상면), won per year.
+    pub space_per_year: Decimal,
+    /// Operations staff (운영 인력), won per year.
+    pub staff_per_year: Decimal,
+}
+
+/// The electricity of the machine room: `power_kw × pue × hours_per_year × won_per_kwh` a year.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Energy {
+    /// Average power draw of the system's IT equipment (servers, storage), kW.
+    pub power_kw: Decimal,
+    /// Power usage effectiveness of the machine room: total facility power ÷ IT power (≥ 1).
+    pub pue: Decimal,
+    /// Electricity price, won per kWh, VAT excluded.
+    pub won_per_kwh: Decimal,
+    /// Hours of operation per year (default 8,760, [`DEFAULT_HOURS_PER_YEAR`]).
+    pub hours_per_year: Decimal,
+}
+
+/// When an on-premises cost falls.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum OnPremisesTiming {
+    /// Once, in one fiscal year.
+    Once {
+        /// Fiscal year.
+        year: i32,
+        /// Amount, VAT excluded.
+        amount: Decimal,
+    },
+    /// Every year of use, prorated by the months of use like the other yearly amounts.
+    Yearly {
+        /// Amount per full year, VAT excluded.
+        per_year: Decimal,
+    },
+}
+
+/// Another on-premises amount (`[[on_premises.costs]]`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OnPremisesCost {
+    /// Name shown in reports (default `"other"`).
+    pub name: String,
+    /// When and how much.
+    pub timing: OnPremisesTiming,
+}
+
+impl OnPremises {
+    /// An empty on-premises side; add what it costs with the other methods.
+    ///
+    /// ```
+    /// use cloud_tco::project::{Energy, Facility, Hardware, OnPremises, OnPremisesCost, Software};
+    /// let on_premises = OnPremises::new()
+    ///     .hardware(Hardware::new(300_000_000.into(), 8.into()))
+    ///     .software(Software::new(100_000_000.into()))
+    ///     .facility(Facility::default()
+    ///         .energy(Energy::new(5.into(), "1.8".parse().unwrap(), 150.into()))
+    ///         .staff_per_year(60_000_000.into()))
+    ///     .cost(OnPremisesCost::once("UPS 교체", 2029, 20_000_000.into()));
+    /// assert_eq!(on_premises.hardware.unwrap().useful_life_years, 6);
+    /// assert_eq!(on_premises.software.unwrap().maintenance_pct, 11.into());
+    /// ```
+    pub fn new() -> Self {
+        OnPremises::default()
+    }
+    /// Sets the hardware.
+    pub fn hardware(mut self, hardware: Hardware) -> Self {
+        self.hardware = Some(hardware);
+        self
+    }
+    /// Sets the software.
+    pub fn software(mut self, software: Software) -> Self {
+        self.software = Some(software);
+        self
+    }
+    /// Sets the facility.
+    pub fn facility(mut self, facility: Facility) -> Self {
+        self.facility = facility;
+        self
+    }
+    /// Adds another cost.
+    pub fn cost(mut self, cost: OnPremisesCost) -> Self {
+        self.costs.push(cost);
+        self
+    }
+}
+
+impl Hardware {
+    /// Hardware of `purchase_amount` with yearly maintenance of `maintenance_pct` percent, bought
+    /// in the budget year, useful life 6 years, warranty 1 year.
+    pub fn new(purchase_amount: Decimal, maintenance_pct: Decimal) -> Self {
+        Hardware {
+            name: "hardware".into(),
+            purchase_amount,
+            purchase_year: None,
+            useful_life_years: DEFAULT_HARDWARE_LIFE_YEARS,
+            maintenance_pct,
+            warranty_years: DEFAULT_WARRANTY_YEARS,
+        }
+    }
+    /// Sets the name.
+    pub fn named(mut self, name: impl Into<String>) -> Self {
+        self.name = name.into();
+        self
+    }
+    /// Sets a purchase year.
+    pub fn purchase_year(mut self, year: i32) -> Self {
+        self.purchase_year = Some(year);
+        self
+    }
+    /// Sets the useful life.
+    pub fn useful_life_years(mut self, years: u32) -> Self {
+        self.useful_life_years = years;
+        self
+    }
+    /// Sets the warranty.
+    pub fn warranty_years(mut self, years: u32) -> Self {
+        self.warranty_years = years;
+        self
+    }
+}
+
+impl Software {
+    /// A licence of `license_amount`, bought in the budget year, maintenance 11 % a year from the
+    /// year after.
+    pub fn new(license_amount: Decimal) -> Self {
+        Software {
+            name: "software".into(),
+            license_amount,
+            purchase_year: None,
+            maintenance_pct: DEFAULT_SOFTWARE_MAINTENANCE_PCT,
+            warranty_years: DEFAULT_WARRANTY_YEARS,
+        }
+    }
+    /// Sets the name.
+    pub fn named(mut self, name: impl Into<String>) -> Self {
+        self.name = name.into();
+        self
+    }
+    /// Sets the purchase year (a year before the usage window: already owned).
+    pub fn purchase_year(mut self, year: i32) -> Self {
+        self.purchase_year = Some(year);
+        self
+    }
+    /// Sets the maintenance rate.
+    pub fn maintenance_pct(mut self, pct: Decimal) -> Self {
+        self.maintenance_pct = pct;
+        self
+    }
+    /// Sets the warranty.
+    pub fn warranty_years(mut self, years: u32) -> Self {
+        self.warranty_years = years;
+        self
+    }
+}
+
+impl Facility {
+    /// Sets the electricity.
+    pub fn energy(mut self, energy: Energy) -> Self {
+        self.energy = Some(energy);
+        self
+    }
+    /// Sets the floor space or racks cost per year.
+    pub fn space_per_year(mut self, amount: Decimal) -> Self {
+        self.space_per_year = amount;
+        self
+    }
+    /// Sets the operations staff cost per year.
+    pub fn staff_per_year(mut self, amount: Decimal) -> Self {
+        self.staff_per_year = amount;
+        self
+    }
+}
+
+impl Energy {
+    /// `power_kw` of IT equipment in a room of `pue`, at `won_per_kwh`, 8,760 hours a year.
+    pub fn new(power_kw: Decimal, pue: Decimal, won_per_kwh: Decimal) -> Self {
+        Energy {
+            power_kw,
+            pue,
+            won_per_kwh,
+            hours_per_year: DEFAULT_HOURS_PER_YEAR,
+        }
+    }
+    /// Sets the hours of operation per year.
+    pub fn hours_per_year(mut self, hours: Decimal) -> Self {
+        self.hours_per_year = hours;
+        self
+    }
+}
+
+impl OnPremisesCost {
+    /// A one-off amount in `year`.
+    pub fn once(name: impl Into<String>, year: i32, amount: Decimal) -> Self {
+        OnPremisesCost {
+            name: name.into(),
+            timing: OnPremisesTiming::Once { year, amount },
+        }
+    }
+    /// An amount every year of use, prorated by the months of use.
+    pub fn yearly(name: impl Into<String>, per_year: Decimal) -> Self {
+        OnPremisesCost {
+            name: name.into(),
+            timing: OnPremisesTiming::Yearly { per_year },
+        }
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawOnPremises {
+    hardware: Option<RawHardware>,
+    software: Option<RawSoftware>,
+    facility: Option<RawFacility>,
+    #[serde(default)]
+    costs: Vec<RawOnPremisesCost>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawHardware {
+    name: Option<String>,
+    purchase_amount: Num,
+    purchase_year: Option<Num>,
+    useful_life_years: Option<Num>,
+    maintenance_pct: Option<Num>,
+    warranty_years: Option<Num>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawSoftware {
+    name: Option<String>,
+    license_amount: Num,
+    purchase_year: Option<Num>,
+    maintenance_pct: Option<Num>,
+    warranty_years: Option<Num>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawFacility {
+    power_kw: Option<Num>,
+    pue: Option<Num>,
+    won_per_kwh: Option<Num>,
+    hours_per_year: Option<Num>,
+    space_per_year: Option<Num>,
+    staff_per_year: Option<Num>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawOnPremisesCost {
+    name: Option<String>,
+    year: Option<Num>,
+    amount: Option<Num>,
+    per_year: Option<Num>,
+}
+
+/// A key that must be given: reported at the line of its table, with the key's own path.
+fn missing_key(c: &mut Checker<'_>, table: &str, key: &str, message: String) {
+    let line = c.locator.line(table);
+    c.problems.push(Problem {
+        location: Location::new(c.locator.file, line, Some(&format!("{table}.{key}"))),
+        message,
+    });
+}
+
+/// Converts `[on_premises]` structurally (presence of keys, whole years); the value rules are
+/// checked by [`Project::rule_violations`].
+fn convert_on_premises(raw: RawOnPremises, c: &mut Checker<'_>) -> OnPremises {
+    let whole_years = |c: &mut Checker<'_>, path: &str, v: Option<Num>, min: i64, default: u32| {
+        v.map_or(default, |n| {
+            c.int_in(
+                path,
+                n,
+                min,
+                MAX_YEARS.into(),
+                &format!("a number of years, at least {min}"),
+            )
+            .map_or(default, |y| y as u32)
+        })
+    };
+    let hardware = raw.hardware.map(|h| {
+        const T: &str = "on_premises.hardware";
+        let maintenance_pct = match h.maintenance_pct {
+            Some(n) => n.0,
+            None => {
+                missing_key(
+                    c,
+                    T,
+                    "maintenance_pct",
+                    "maintenance_pct is missing: give the yearly H/W maintenance as a percent of the purchase amount (0 if there is none)".into(),
+                );
+                Decimal::ZERO
+            }
+        };
+        Hardware {
+            name: h.name.unwrap_or_else(|| "hardware".into()),
+            purchase_amount: h.purchase_amount.0,
+            purchase_year: h.purchase_year.and_then(|y| c.year(&format!("{T}.purchase_year"), y)),
+            useful_life_years: whole_years(
+                c,
+                &format!("{T}.useful_life_years"),
+                h.useful_life_years,
+                1,
+                DEFAULT_HARDWARE_LIFE_YEARS,
+            ),
+            maintenance_pct,
+            warranty_years: whole_years(
+                c,
+                &format!("{T}.warranty_years"),
+                h.warranty_years,
+                0,
+                DEFAULT_WARRANTY_YEARS,
+            ),
+        }
+    });
+    let software = raw.software.map(|s| {
+        const T: &str = "on_premises.software";
+        Software {
+            name: s.name.unwrap_or_else(|| "software".into()),
+            license_amount: s.license_amount.0,
+            purchase_year: s
+                .purchase_year
+                .and_then(|y| c.year(&format!("{T}.purchase_year"), y)),
+            maintenance_pct: num_or(s.maintenance_pct, DEFAULT_SOFTWARE_MAINTENANCE_PCT),
+            warranty_years: whole_years(
+                c,
+                &format!("{T}.warranty_years"),
+                s.warranty_years,
+                0,
+                DEFAULT_WARRANTY_YEARS,
+            ),
+        }
+    });
+    let facility = match raw.facility {
+        None => Facility::default(),
+        Some(f) => {
+            const T: &str = "on_premises.facility";
+            let energy_given = f.power_kw.is_some()
+                || f.pue.is_some()
+                || f.won_per_kwh.is_some()
+                || f.hours_per_year.is_some();
+            let energy = if energy_given {
+                let mut need = |v: Option<Num>, key: &str, what: &str| match v {
+                    Some(n) => Some(n.0),
+                    None => {
+                        missing_key(c, T, key, format!("{key} is missing: {what}"));
+                        None
+                    }
+                };
+                let power_kw = need(
+                    f.power_kw,
+                    "power_kw",
+                    "give the average power draw of the system's IT equipment in kW, or leave out pue, won_per_kwh and hours_per_year",
+                );
+                let pue = need(
+                    f.pue,
+                    "pue",
+                    "give the machine room's PUE (total facility power ÷ IT power, e.g. 1.8); it has no default",
+                );
+                let won_per_kwh = need(
+                    f.won_per_kwh,
+                    "won_per_kwh",
+                    "give the electricity price in won per kWh, VAT excluded; it has no default",
+                );
+                match (power_kw, pue, won_per_kwh) {
+                    (Some(power_kw), Some(pue), Some(won_per_kwh)) => Some(Energy {
+                        power_kw,
+                        pue,
+                        won_per_kwh,
+                        hours_per_year: num_or(f.hours_per_year, DEFAULT_HOURS_PER_YEAR),
+                    }),
+                    _ => None,
+                }
+            } else {
+                None
+            };
+            Facility {
+                energy,
+                space_per_year: num_or(f.space_per_year, Decimal::ZERO),
+                staff_per_year: num_or(f.staff_per_year, Decimal::ZERO),
+            }
+        }
+    };
+    let mut costs = Vec::new();
+    for (i, k) in raw.costs.into_iter().enumerate() {
+        let path = format!("on_premises.costs[{i}]");
+        let timing = match (k.year, k.amount, k.per_year) {
+            (Some(year), Some(amount), None) => {
+                c.year(&format!("{path}.year"), year)
+                    .map(|year| OnPremisesTiming::Once {
+                        year,
+                        amount: amount.0,
+                    })
+            }
+            (None, None, Some(per_year)) => Some(OnPremisesTiming::Yearly {
+                per_year: per_year.0,
+            }),
+            _ => {
+                c.bad(
+                    &path,
+                    "an on-premises cost needs either year and amount (one-off) or per_year (every year of use), not a mix",
+                );
+                None
+            }
+        };
+        if let Some(timing) = timing {
+            costs.push(OnPremisesCost {
+                name: k.name.unwrap_or_else(|| "other".into()),
+                timing,
+            });
+        }
+    }
+    OnPremises {
+        hardware,
+        software,
+        facility,
+        costs,
+    }
+}
+
+impl OnPremises {
+    /// Whether nothing is costed: no hardware, software, energy, space, staff or other cost.
+    pub fn is_empty(&self) -> bool {
+        self.hardware.is_none()
+            && self.software.is_none()
+            && self.facility.energy.is_none()
+            && self.facility.space_per_year.is_zero()
+            && self.facility.staff_per_year.is_zero()
+            && self.costs.is_empty()
+    }
+
+    /// The value rules of `[on_premises]`; `years` is the span a one-off cost must fall in.
+    fn check(&self, r: &mut Rules, years: Option<(i32, i32)>) {
+        const P: &str = "on_premises";
+        if self.is_empty() {
+            r.bad(
+                P.into(),
+                "nothing to compare: give [on_premises.hardware], [on_premises.software], [on_premises.facility] or [[on_premises.costs]]".into(),
+            );
+        }
+        let pct = |r: &mut Rules, path: String, v: Decimal| {
+            if v < Decimal::ZERO || v > Decimal::ONE_HUNDRED {
+                r.bad(
+                    path,
+                    format!("{v} is outside 0–100; a yearly maintenance rate is a percentage"),
+                );
+            }
+        };
+        let life = |r: &mut Rules, path: String, v: u32, min: u32| {
+            if v < min || v > MAX_YEARS {
+                r.bad(
+                    path,
+                    format!("{v} is out of range; a number of years, at least {min}"),
+                );
+            }
+        };
+        if let Some(h) = &self.hardware {
+            let p = |f: &str| format!("{P}.hardware.{f}");
+            r.non_negative(p("purchase_amount"), h.purchase_amount);
+            if let Some(y) = h.purchase_year {
+                r.year(p("purchase_year"), y);
+            }
+            life(r, p("useful_life_years"), h.useful_life_years, 1);
+            pct(r, p("maintenance_pct"), h.maintenance_pct);
+            life(r, p("warranty_years"), h.warranty_years, 0);
+        }
+        if let Some(s) = &self.software {
+            let p = |f: &str| format!("{P}.software.{f}");
+            r.non_negative(p("license_amount"), s.license_amount);
+            if let Some(y) = s.purchase_year {
+                r.year(p("purchase_year"), y);
+            }
+            pct(r, p("maintenance_pct"), s.maintenance_pct);
+            life(r, p("warranty_years"), s.warranty_years, 0);
+        }
+        let f = &self.facility;
+        let p = |k: &str| format!("{P}.facility.{k}");
+        if let Some(e) = &f.energy {
+            r.non_negative(p("power_kw"), e.power_kw);
+            if e.pue < Decimal::ONE {
+                r.bad(
+                    p("pue"),
+                    format!(
+                        "{} is below 1; PUE is total facility power ÷ IT power, at least 1 (e.g. 1.8)",
+                        e.pue
+                    ),
+                );
+            }
+            r.non_negative(p("won_per_kwh"), e.won_per_kwh);
+            if e.hours_per_year < Decimal::ZERO || e.hours_per_year > MAX_HOURS_PER_YEAR {
+                r.bad(
+                    p("hours_per_year"),
+                    format!(
+                        "{} is outside 0–8784; a year has at most 8,784 hours (8,760 in a common year)",
+                        e.hours_per_year
+                    ),
+                );
+            }
+        }
+        r.non_negative(p("space_per_year"), f.space_per_year);
+        r.non_negative(p("staff_per_year"), f.staff_per_year);
+        for (i, k) in self.costs.iter().enumerate() {
+            let p = |f: &str| format!("{P}.costs[{i}].{f}");
+            match k.timing {
+                OnPremisesTiming::Once { year, amount } => {
+                    r.year(p("year"), year);
+                    r.non_negative(p("amount"), amount);
+                    if let Some((from, to)) = years {
+                        if (MIN_YEAR..=MAX_YEAR).contains(&year) && !(from..=to).contains(&year) {
+                            r.bad(
+                                p("year"),
+                                format!("{year} is outside the compared years {from}–{to} (from the budget year or the first year of use, whichever is earlier, to the last year of use)"),
+                            );
+                        }
+                    }
+                }
+                OnPremisesTiming::Yearly { per_year } => r.non_negative(p("per_year"), per_year),
+            }
+        }
     }
 }

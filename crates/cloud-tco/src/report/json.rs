@@ -134,7 +134,7 @@ pub fn plan_json(plan: &Plan) -> Value {
     midterm.insert("to".into(), json!(mid.to));
     amounts_json(&mid.amounts, &mut midterm);
     let uw = &plan.totals.usage_window;
-    json!({
+    let mut value = json!({
         "project": plan.project,
         "kind": plan.kind.key(),
         "service_model": plan.service_model.key(),
@@ -158,6 +158,40 @@ pub fn plan_json(plan: &Plan) -> Value {
             "project_total": won(plan.totals.project_total),
             "project_total_with_vat": won(plan.totals.project_total_with_vat),
         }
+    });
+    if let (Some(pc), Value::Object(map)) = (&plan.pre_consultation, &mut value) {
+        map.insert("pre_consultation".into(), pre_consultation_json(pc));
+    }
+    value
+}
+
+/// The pre-consultation check (사전협의, guide §4.3.1) as JSON: `institution`, `threshold`,
+/// `amount` (the largest yearly total with VAT), `amount_excl_vat`, `year`, `reaches_threshold`,
+/// `required`, `reason` (`new_project`, `amount_at_or_above_threshold`,
+/// `amount_below_threshold` or `exempt_conversion`) and a Korean `note`. Amounts are strings
+/// of whole won.
+///
+/// ```
+/// use cloud_tco::{plan, report::json::plan_json, Catalog, Project};
+/// let project = Project::from_toml_str("kind = \"rebuild\"\ninstitution = \"metropolitan\"\nbudget_year = 2027\nservice_start = \"2027-01-01\"\n[[costs]]\nitem = \"sw_build\"\nyear = 2027\namount = 90909090\n").unwrap();
+/// let value = plan_json(&plan(&project, &Catalog::embedded(), None).unwrap());
+/// let pc = &value["pre_consultation"];
+/// // 90,909,090 + VAT 9,090,909 = 99,999,999: one won short of 100,000,000.
+/// assert_eq!(pc["amount"], "99999999");
+/// assert_eq!(pc["required"], false);
+/// assert_eq!(pc["reason"], "amount_below_threshold");
+/// ```
+pub fn pre_consultation_json(pc: &crate::consultation::PreConsultation) -> Value {
+    json!({
+        "institution": pc.institution.key(),
+        "threshold": won(pc.threshold),
+        "amount": won(pc.amount),
+        "amount_excl_vat": won(pc.amount_excl_vat),
+        "year": pc.year,
+        "reaches_threshold": pc.reaches_threshold,
+        "required": pc.required,
+        "reason": pc.reason.key(),
+        "note": pc.note(super::Lang::Ko),
     })
 }
 

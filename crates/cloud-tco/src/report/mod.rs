@@ -5,7 +5,9 @@
 
 pub mod csv;
 pub mod json;
+pub mod sla;
 pub mod table;
+pub mod tco;
 #[cfg(feature = "xlsx")]
 pub mod xlsx;
 

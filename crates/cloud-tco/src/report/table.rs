@@ -342,8 +342,10 @@ fn key_value_table(rows: &[(String, Decimal)], unit: MoneyUnit) -> String {
 /// The mid-term financial plan form (중기재정계획) of a plan, as a text table.
 ///
 /// A header block names the project, its kind (전환 …), the price basis (평균단가 …), the usage
-/// window, the budget year and the display unit. The form's rows are the usage fee by category
-/// (서버, OS 라이선스, 스토리지, … — those present in the plan), the 이용료 소계, then 전환비,
+/// window, the budget year, the pre-consultation status (사전협의 대상 여부, when the project
+/// names its institution type; see [`crate::consultation`]) and the display unit. The form's
+/// rows are the usage fee by category (서버, OS 라이선스, 스토리지, … — those present in the
+/// plan), the 이용료 소계, then 전환비,
 /// SW 구축비 and 기타 (entered costs), then 합계, 부가세 and 합계(부가세 포함); its columns are
 /// the reported fiscal years and their 합계. Below it: the mid-term summary (중기재정계획
 /// FROM~TO), the usage-window summary (N년 이용료 규모) and the 총사업비 with and without VAT.
@@ -402,6 +404,13 @@ pub fn plan_table(plan: &Plan, lang: Lang, unit: MoneyUnit) -> String {
                 years_n.map(|n| format!(" ({n}년)")).unwrap_or_default()
             ));
             out.push_str(&format!("예산요구연도: {}\n", plan.budget_year));
+            if let Some(pc) = &plan.pre_consultation {
+                out.push_str(&format!(
+                    "사전협의 대상 여부: {} — {}\n",
+                    pc.status(lang),
+                    one_line(&pc.note(lang))
+                ));
+            }
             out.push_str(unit_caption(unit, lang));
             out.push('\n');
         }
@@ -424,6 +433,13 @@ pub fn plan_table(plan: &Plan, lang: Lang, unit: MoneyUnit) -> String {
                 years_n.map(|n| format!(" ({n} years)")).unwrap_or_default()
             ));
             out.push_str(&format!("Budget year: {}\n", plan.budget_year));
+            if let Some(pc) = &plan.pre_consultation {
+                out.push_str(&format!(
+                    "Pre-consultation (사전협의): {} — {}\n",
+                    pc.status(lang),
+                    one_line(&pc.note(lang))
+                ));
+            }
             out.push_str(unit_caption(unit, lang));
             out.push('\n');
         }
