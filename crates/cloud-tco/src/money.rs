@@ -108,12 +108,9 @@ pub fn truncate_won(amount: Decimal) -> Decimal {
 /// assert_eq!(percent_of(total, parse_decimal("10").unwrap()).unwrap().to_string(), "26345645");
 /// ```
 pub fn percent_of(amount: Decimal, pct: Decimal) -> Option<Decimal> {
-    let product = amount.checked_mul(pct)?;
-    let quotient = product.checked_div(Decimal::ONE_HUNDRED)?;
-    // Division by 100 is exact whenever the product has at most 26 fraction digits; when it is
-    // not, the quotient is rounded far below one won and truncation is unaffected unless the
-    // exact value is an integer, which division by 100 then reproduces exactly.
-    Some(truncate_won(quotient))
+    // Exact: one product and one division in integers (big integers when needed), then
+    // truncation — never a rounded intermediate.
+    crate::amount::line_amount(amount, pct, &crate::amount::Ratio::small(1, 100)).ok()
 }
 
 /// Formats a whole-won amount with thousands separators: `1234567` → `1,234,567`.
