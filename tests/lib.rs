@@ -12,6 +12,7 @@ mod project;
 mod properties;
 mod reports;
 mod robustness;
+mod saas;
 mod sla;
 mod support;
 mod tco;

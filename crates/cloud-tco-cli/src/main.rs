@@ -11,7 +11,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand, ValueEnum};
 use cloud_tco::pricing::ServerRequest;
 use cloud_tco::report::{self, Lang, MoneyUnit};
-use cloud_tco::{Catalog, Error, PriceBasis, Project};
+use cloud_tco::{Catalog, Error, PriceBasis, Project, SaasCatalog};
 
 #[derive(Parser)]
 #[command(
@@ -32,6 +32,8 @@ enum Command {
         project: PathBuf,
         #[command(flatten)]
         catalog: CatalogArgs,
+        #[command(flatten)]
+        saas_catalog: SaasCatalogArgs,
         /// Price basis: average (평균단가), min, max, median or provider:NAME.
         #[arg(long)]
         basis: Option<String>,
@@ -106,6 +108,8 @@ enum Command {
         project: PathBuf,
         #[command(flatten)]
         catalog: CatalogArgs,
+        #[command(flatten)]
+        saas_catalog: SaasCatalogArgs,
         /// Output format.
         #[arg(long, value_enum, default_value_t = TableFormat::Table)]
         format: TableFormat,
@@ -149,6 +153,14 @@ struct CatalogArgs {
     /// Price catalog CSV (repeatable; merged). Without it, the embedded default catalog is used.
     #[arg(long = "catalog")]
     catalogs: Vec<PathBuf>,
+}
+
+#[derive(clap::Args)]
+struct SaasCatalogArgs {
+    /// SaaS catalog CSV for the project's [[saas]] entries (repeatable; merged). Without it, the
+    /// embedded catalog of the guide's §4.5.2 table (data/catalogs/saas.csv) is used.
+    #[arg(long = "saas-catalog")]
+    saas_catalogs: Vec<PathBuf>,
 }
 
 #[derive(clap::Args)]
@@ -249,6 +261,14 @@ fn load_catalog(args: &CatalogArgs) -> Result<Catalog, Failure> {
     }
 }
 
+fn load_saas_catalog(args: &SaasCatalogArgs) -> Result<SaasCatalog, Failure> {
+    if args.saas_catalogs.is_empty() {
+        Ok(SaasCatalog::embedded().clone())
+    } else {
+        SaasCatalog::from_paths(&args.saas_catalogs).map_err(|e| Failure::Input(e.to_string()))
+    }
+}
+
 fn parse_basis(text: &str) -> Result<PriceBasis, Failure> {
     text.parse()
         .map_err(|e: cloud_tco::PricingError| Failure::Input(e.to_string()))
@@ -259,6 +279,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
         Command::Plan {
             project,
             catalog,
+            saas_catalog,
             basis,
             format,
             display,
@@ -267,8 +288,9 @@ fn run(cli: Cli) -> Result<(), Failure> {
             let project =
                 Project::from_path(&project).map_err(|e| Failure::Input(e.to_string()))?;
             let catalog = load_catalog(&catalog)?;
+            let saas = load_saas_catalog(&saas_catalog)?;
             let basis = basis.as_deref().map(parse_basis).transpose()?;
-            let plan = cloud_tco::plan(&project, &catalog, basis.as_ref())?;
+            let plan = cloud_tco::plan_with(&project, &catalog, &saas, basis.as_ref())?;
             let bytes = match format {
                 PlanFormat::Table => {
                     report::table::plan_table(&plan, display.lang(), display.unit()).into_bytes()
@@ -388,6 +410,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
         Command::Compare {
             project,
             catalog,
+            saas_catalog,
             format,
             display,
             output,
@@ -395,7 +418,8 @@ fn run(cli: Cli) -> Result<(), Failure> {
             let project =
                 Project::from_path(&project).map_err(|e| Failure::Input(e.to_string()))?;
             let catalog = load_catalog(&catalog)?;
-            let comparison = cloud_tco::compare::compare(&project, &catalog)?;
+            let saas = load_saas_catalog(&saas_catalog)?;
+            let comparison = cloud_tco::compare::compare_with(&project, &catalog, &saas)?;
             let bytes = match format {
                 TableFormat::Table => {
                     report::table::compare_table(&comparison, display.lang(), display.unit())

@@ -34,6 +34,17 @@ fn decimal_parts(d: Decimal) -> (i128, u32) {
     (d.mantissa(), d.scale())
 }
 
+/// 10^0 … 10^38, every power of ten an i128 holds.
+const POW10: [i128; 39] = {
+    let mut table = [1i128; 39];
+    let mut i = 1;
+    while i < 39 {
+        table[i] = table[i - 1] * 10;
+        i += 1;
+    }
+    table
+};
+
 fn pow10(exp: u32) -> Option<i128> {
     10i128.checked_pow(exp)
 }
@@ -157,6 +168,21 @@ pub fn line_amount(price: Decimal, quantity: Decimal, factor: &Ratio) -> Result<
     let (pm, ps) = decimal_parts(price);
     let (qm, qs) = decimal_parts(quantity);
     if let Ratio::Small { num, den } = factor {
+        // Non-negative operands whose bit lengths show that the products cannot overflow:
+        // the same products and quotient as below, without overflow-checked 128-bit steps.
+        let bits = |x: i128| 128 - x.leading_zeros();
+        if pm >= 0 && qm >= 0 && *num >= 0 && *den > 0 && ps + qs < POW10.len() as u32 {
+            let scale = POW10[(ps + qs) as usize];
+            let (n_bits, d_bits) = (bits(pm) + bits(qm) + bits(*num), bits(*den) + bits(scale));
+            if n_bits <= 64 && d_bits <= 64 {
+                // Both fit in 64 bits: one hardware division instead of a 128-bit routine.
+                let n = pm as u64 * qm as u64 * *num as u64;
+                return whole_won(i128::from(n / (scale as u64 * *den as u64)));
+            }
+            if n_bits <= 127 && d_bits <= 127 {
+                return whole_won(pm * qm * num / (scale * den));
+            }
+        }
         let small = pm
             .checked_mul(qm)
             .and_then(|x| x.checked_mul(*num))
@@ -215,6 +241,36 @@ mod tests {
         assert!(matches!(g, Ratio::Big { .. }));
         let a = line_amount(Decimal::from(1_000_000), Decimal::ONE, &g).unwrap();
         assert_eq!(a.to_string(), "5891603");
+    }
+
+    /// The 64- and 128-bit fast paths give what exact big-integer arithmetic gives.
+    #[test]
+    fn fast_paths_agree_with_big_integers() {
+        let mut x: u64 = 7;
+        let mut next = |m: u64| {
+            x = x
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1_442_695_040_888_963_407);
+            (x >> 11) % m
+        };
+        for _ in 0..20_000 {
+            let (pb, qb, nb, db) = (10 + next(40), 1 + next(30), 1 + next(60), 1 + next(50));
+            let price = Decimal::new(next(1 << pb) as i64, next(5) as u32);
+            let quantity = Decimal::new(next(1 << qb) as i64, next(4) as u32);
+            let factor = Ratio::small(1 + next(1 << nb) as i128, 1 + next(1 << db) as i128);
+            let (num, den) = factor.to_big();
+            let n = BigInt::from(price.mantissa()) * BigInt::from(quantity.mantissa()) * num;
+            let d = big_pow10(price.scale() + quantity.scale()) * den;
+            let want = (n / d).to_i128().unwrap();
+            match line_amount(price, quantity, &factor) {
+                Ok(got) => assert_eq!(
+                    got,
+                    Decimal::from(want),
+                    "{price} × {quantity} × {factor:?}"
+                ),
+                Err(_) => assert!(Decimal::try_from_i128_with_scale(want, 0).is_err()),
+            }
+        }
     }
 
     #[test]

@@ -5,7 +5,7 @@
 //! item. Validation reports every problem of every file at once, each with its file, line and
 //! column, in words a budget analyst can act on.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::HashMap;
 use std::fmt;
 use std::io::Read;
 use std::path::Path;
@@ -298,14 +298,101 @@ impl CatalogRow {
 }
 
 /// A validated, merged price catalog.
+///
+/// Cloning is cheap: the validated rows and their indices are shared.
 #[derive(Debug, Clone)]
 pub struct Catalog {
+    inner: Arc<CatalogInner>,
+}
+
+/// The rows of a catalog and the indices built over them once, at load time.
+///
+/// Row indices are `u32` (a catalog of 4 billion rows would not fit in memory anyway; loading
+/// one is an error, see [`Catalog::assemble`]).
+#[derive(Debug)]
+struct CatalogInner {
     rows: Vec<CatalogRow>,
-    /// (category, item) → row indices, providers in name order.
-    items: BTreeMap<(Category, String), Vec<usize>>,
-    /// provider → its server rows.
-    servers: BTreeMap<String, Vec<usize>>,
+    /// Provider names, sorted.
     providers: Vec<String>,
+    /// Row indices grouped by (category, item); within a group, providers in name order.
+    by_item: Vec<u32>,
+    /// The (category, item) groups, as ranges of `by_item`, in the order of `index`.
+    groups: Vec<ItemGroup>,
+    /// Lookup (category, item) → group, keyed by the rows' own strings (no copies).
+    index: ItemIndex,
+    /// Per provider, in `providers` order: its server rows in catalog order.
+    servers: Vec<Vec<u32>>,
+    /// The same, each sorted cheapest first ([`crate::pricing::flavor_order`]); built on the
+    /// first server pricing, so that loading a large catalog does not pay for it.
+    servers_by_price: std::sync::OnceLock<Vec<Vec<u32>>>,
+    /// The groups sorted by (category key, item), for [`Catalog::item_keys`]; built on first use.
+    groups_by_key: std::sync::OnceLock<Vec<u32>>,
+}
+
+/// One (category, item) of a catalog: `by_item[start .. start + len]`.
+#[derive(Debug, Clone, Copy)]
+struct ItemGroup {
+    /// The group's first row in catalog order (its unit is the item's unit).
+    first: u32,
+    start: u32,
+    len: u32,
+}
+
+/// The lookup from (category, item) to an [`ItemGroup`]: the groups are numbered in the order
+/// of a 32-bit hash of their key, so a lookup is a binary search over `hashes` and a check of
+/// the candidate groups' first rows. The hash is seeded per catalog from the standard
+/// library's random state, so that no file can be crafted to make many keys collide.
+#[derive(Debug, Clone, Default)]
+struct ItemIndex {
+    seed: u64,
+    /// Per group, the upper 32 bits of its key's hash; ascending.
+    hashes: Vec<u32>,
+}
+
+impl ItemIndex {
+    fn new() -> ItemIndex {
+        use std::hash::BuildHasher;
+        ItemIndex {
+            seed: std::collections::hash_map::RandomState::new().hash_one(0x5EED_u64),
+            hashes: Vec::new(),
+        }
+    }
+
+    /// A fast hash of (category, item): a multiply–rotate over 8-byte words (as FxHash),
+    /// finished with MurmurHash3's 64-bit mixer so that the upper bits depend on every byte.
+    fn hash(&self, category: Category, item: &str) -> u32 {
+        #[cfg(test)]
+        if tests::COLLIDE.with(std::cell::Cell::get) {
+            return 7; // every key collides: exercises the collision paths
+        }
+        const K: u64 = 0x517c_c1b7_2722_0a95;
+        let step = |h: u64, w: u64| (h.rotate_left(5) ^ w).wrapping_mul(K);
+        let bytes = item.as_bytes();
+        let mut h = step(self.seed, category as u64);
+        let mut words = bytes.chunks_exact(8);
+        for w in &mut words {
+            h = step(h, u64::from_le_bytes(w.try_into().expect("8 bytes")));
+        }
+        let rest = words.remainder();
+        if !rest.is_empty() {
+            let mut buf = [0u8; 8];
+            buf[..rest.len()].copy_from_slice(rest);
+            h = step(h, u64::from_le_bytes(buf));
+        }
+        h = step(h, bytes.len() as u64);
+        h ^= h >> 33;
+        h = h.wrapping_mul(0xff51_afd7_ed55_8ccd);
+        h ^= h >> 33;
+        h = h.wrapping_mul(0xc4ce_b9fe_1a85_ec53);
+        ((h ^ (h >> 33)) >> 32) as u32
+    }
+
+    /// The groups whose key hashes to `hash` (usually none or one).
+    fn candidates(&self, hash: u32) -> std::ops::Range<usize> {
+        let from = self.hashes.partition_point(|&h| h < hash);
+        let to = from + self.hashes[from..].partition_point(|&h| h == hash);
+        from..to
+    }
 }
 
 const COLUMNS: [&str; 12] = [
@@ -376,9 +463,12 @@ impl RowParser<'_> {
 
     fn text<'r>(&mut self, record: &'r csv::ByteRecord, col: usize) -> Option<&'r str> {
         let raw = self.header.get(record, col)?;
+        if raw.is_empty() {
+            return None;
+        }
         match std::str::from_utf8(raw) {
             Ok(s) => {
-                let s = s.trim();
+                let s = trim(s);
                 (!s.is_empty()).then_some(s)
             }
             Err(_) => {
@@ -388,9 +478,9 @@ impl RowParser<'_> {
         }
     }
 
-    fn required(&mut self, record: &csv::ByteRecord, col: usize) -> Option<String> {
+    fn required<'r>(&mut self, record: &'r csv::ByteRecord, col: usize) -> Option<&'r str> {
         match self.text(record, col) {
-            Some(s) => Some(s.to_owned()),
+            Some(s) => Some(s),
             None => {
                 if self
                     .header
@@ -408,6 +498,9 @@ impl RowParser<'_> {
     }
 
     fn decimal(&mut self, record: &csv::ByteRecord, col: usize, what: &str) -> Option<Decimal> {
+        if let Some(d) = self.header.get(record, col).and_then(plain_decimal) {
+            return Some(d);
+        }
         let text = self.text(record, col)?;
         match parse_decimal(text) {
             Ok(d) if d.is_sign_negative() && !d.is_zero() => {
@@ -427,24 +520,38 @@ impl RowParser<'_> {
 
     fn parse(&mut self, record: &csv::ByteRecord) -> Option<CatalogRow> {
         let provider = self.required(record, C_PROVIDER);
-        let category = self.required(record, C_CATEGORY).and_then(|c| {
-            c.parse::<Category>()
-                .map_err(|e| self.problem(C_CATEGORY, e))
-                .ok()
-        });
+        // Fast paths read the exact keys and plain numbers from the bytes; anything else takes
+        // the general path, with its checks and messages in the same order.
+        let category = match self.header.get(record, C_CATEGORY).and_then(category_key) {
+            Some(c) => Some(c),
+            None => self.required(record, C_CATEGORY).and_then(|c| {
+                c.parse::<Category>()
+                    .map_err(|e| self.problem(C_CATEGORY, e))
+                    .ok()
+            }),
+        };
         let item = self.required(record, C_ITEM);
-        let unit = self
-            .required(record, C_UNIT)
-            .and_then(|u| u.parse::<Unit>().map_err(|e| self.problem(C_UNIT, e)).ok());
-        let price_present = self.text(record, C_PRICE).is_some();
-        let price = self.decimal(record, C_PRICE, "price");
-        if !price_present && self.header.get(record, C_PRICE).is_some() {
-            self.problem(
-                C_PRICE,
-                "the price is empty; every row needs one (0 for a free item)".into(),
-            );
-        }
-        let vcpu_text = self.text(record, C_VCPU).map(str::to_owned);
+        let unit = match self.header.get(record, C_UNIT).and_then(unit_key) {
+            Some(u) => Some(u),
+            None => self
+                .required(record, C_UNIT)
+                .and_then(|u| u.parse::<Unit>().map_err(|e| self.problem(C_UNIT, e)).ok()),
+        };
+        let price = match self.header.get(record, C_PRICE).and_then(plain_decimal) {
+            Some(p) => Some(p),
+            None => {
+                let price_present = self.text(record, C_PRICE).is_some();
+                let price = self.decimal(record, C_PRICE, "price");
+                if !price_present && self.header.get(record, C_PRICE).is_some() {
+                    self.problem(
+                        C_PRICE,
+                        "the price is empty; every row needs one (0 for a free item)".into(),
+                    );
+                }
+                price
+            }
+        };
+        let vcpu_text = self.text(record, C_VCPU);
         let memory = self.decimal(record, C_MEMORY, "memory_gb");
         let disk = self.decimal(record, C_DISK, "disk_gb");
         let included_gb = self.decimal(record, C_INCLUDED, "included_gb");
@@ -466,7 +573,7 @@ impl RowParser<'_> {
 
         let mut spec = None;
         if category == Some(Category::Server) {
-            let vcpu = match vcpu_text.as_deref() {
+            let vcpu = match vcpu_text {
                 None => {
                     self.problem(
                         C_VCPU,
@@ -506,7 +613,13 @@ impl RowParser<'_> {
             };
             spec = Some((vcpu?, memory?, disk.unwrap_or(Decimal::ZERO)));
         }
-        let mut row = CatalogRow::new(provider?, category?, item?, unit?, price?);
+        let mut row = CatalogRow::new(
+            provider?.to_owned(),
+            category?,
+            item?.to_owned(),
+            unit?,
+            price?,
+        );
         if let Some((vcpu, memory_gb, disk_gb)) = spec {
             row.spec = Some(ServerSpec {
                 vcpu,
@@ -751,7 +864,7 @@ impl Catalog {
         for (name, reader) in sources {
             let parsed = read_source(reader, name.as_deref());
             problems.extend(parsed.problems);
-            rows.extend(parsed.rows);
+            append_rows(&mut rows, parsed.rows);
         }
         Catalog::assemble(rows, problems)
     }
@@ -774,7 +887,7 @@ impl Catalog {
                         Some(&name),
                     );
                     problems.extend(parsed.problems);
-                    rows.extend(parsed.rows);
+                    append_rows(&mut rows, parsed.rows);
                 }
                 Err(message) => problems.push(Problem {
                     location: Location::new(Some(&name), None, None),
@@ -821,90 +934,227 @@ impl Catalog {
     ) -> Result<Catalog, CatalogError> {
         let rows = catalogs
             .into_iter()
-            .flat_map(|c| c.rows.iter().cloned())
+            .flat_map(|c| c.inner.rows.iter().cloned())
             .collect();
         Catalog::assemble(rows, Vec::new())
     }
 
+    /// Validates the rows as a whole (duplicates, units) and builds the indices.
+    ///
+    /// Rows are grouped by (category, item) by sorting their key hashes (cache-friendly, unlike
+    /// a hash table of a million entries), checking equal hashes against the rows' own strings,
+    /// so no key is copied. Each group is then ordered by provider name, where duplicates are
+    /// adjacent. Problems are reported in row order, a row's duplicate before its unit.
     fn assemble(
         rows: Vec<CatalogRow>,
         mut problems: Vec<Problem>,
     ) -> Result<Catalog, CatalogError> {
-        let mut seen: HashMap<(&str, Category, &str), usize> = HashMap::with_capacity(rows.len());
-        let mut units: HashMap<(Category, &str), usize> = HashMap::new();
+        let n = rows.len();
+        if u32::try_from(n).is_err() {
+            problems.push(Problem {
+                location: Location::new(None, None, None),
+                message: format!("the catalogs have {n} rows; at most 4,294,967,295 are supported"),
+            });
+            return Err(CatalogError { problems });
+        }
+
+        // One pass over the rows: provider ids (in order of appearance; rows of one provider
+        // usually come together), server rows per provider id, and sort keys
+        // (hash << 32 | row), so that sorting puts equal hashes together, rows in order.
+        let mut index = ItemIndex::new();
+        let mut provider_ids: HashMap<&str, u32> = HashMap::new();
+        let mut provider_names: Vec<&str> = Vec::new();
+        let mut provider_of: Vec<u32> = Vec::with_capacity(n);
+        let mut servers_of: Vec<Vec<u32>> = Vec::new();
+        let mut keys: Vec<u64> = Vec::with_capacity(n);
+        let mut last: Option<(&str, u32)> = None;
         for (i, row) in rows.iter().enumerate() {
-            let key = (row.provider.as_str(), row.category, row.item.as_str());
-            if let Some(&first) = seen.get(&key) {
-                problems.push(row_problem(
+            let name = row.provider.as_str();
+            let id = match last {
+                Some((last_name, id)) if last_name == name => id,
+                _ => {
+                    let id = *provider_ids.entry(name).or_insert_with(|| {
+                        provider_names.push(name);
+                        servers_of.push(Vec::new());
+                        (provider_names.len() - 1) as u32
+                    });
+                    last = Some((name, id));
+                    id
+                }
+            };
+            provider_of.push(id);
+            if row.category == Category::Server {
+                servers_of[id as usize].push(i as u32);
+            }
+            keys.push(u64::from(index.hash(row.category, &row.item)) << 32 | i as u64);
+        }
+        drop(provider_ids);
+        let mut by_name: Vec<u32> = (0..provider_names.len() as u32).collect();
+        by_name.sort_unstable_by_key(|&id| provider_names[id as usize]);
+        let mut rank = vec![0u32; provider_names.len()];
+        for (r, &id) in by_name.iter().enumerate() {
+            rank[id as usize] = r as u32;
+        }
+        keys.sort_unstable();
+
+        // Runs of equal hashes → groups (a run holds more than one key only on a collision).
+        // `late` collects (row, order within the row, problem) to report in row order.
+        let mut late: Vec<(usize, u8, Problem)> = Vec::new();
+        let mut groups: Vec<ItemGroup> = Vec::new();
+        let mut hashes: Vec<u32> = Vec::new();
+        let mut by_item: Vec<u32> = Vec::with_capacity(n);
+        let same_key = |a: usize, b: usize| {
+            let (a, b) = (&rows[a], &rows[b]);
+            a.category == b.category && a.item == b.item
+        };
+        let mut run_start = 0;
+        while run_start < n {
+            let hash = (keys[run_start] >> 32) as u32;
+            let mut run_end = run_start + 1;
+            while run_end < n && (keys[run_end] >> 32) as u32 == hash {
+                run_end += 1;
+            }
+            let row_at = |k: usize| (keys[k] & 0xFFFF_FFFF) as usize;
+            let first = row_at(run_start);
+            if (run_start + 1..run_end).all(|k| same_key(first, row_at(k))) {
+                // One key (the usual case): the run is the group, rows in catalog order.
+                by_item.extend((run_start..run_end).map(|k| row_at(k) as u32));
+                groups.push(ItemGroup {
+                    first: first as u32,
+                    start: (by_item.len() - (run_end - run_start)) as u32,
+                    len: (run_end - run_start) as u32,
+                });
+                hashes.push(hash);
+            } else {
+                // A hash collision: split the run by key, each key's rows in catalog order.
+                let mut rest: Vec<usize> = (run_start..run_end).map(row_at).collect();
+                while let Some(&first) = rest.first() {
+                    let start = by_item.len();
+                    let mut others = Vec::new();
+                    for &r in &rest {
+                        if same_key(first, r) {
+                            by_item.push(r as u32);
+                        } else {
+                            others.push(r);
+                        }
+                    }
+                    rest = others;
+                    groups.push(ItemGroup {
+                        first: first as u32,
+                        start: start as u32,
+                        len: (by_item.len() - start) as u32,
+                    });
+                    hashes.push(hash);
+                }
+            }
+            run_start = run_end;
+        }
+        drop(keys);
+        index.hashes = hashes;
+
+        // Within each group: units against the first row, then providers in name order,
+        // where a provider listing the item twice shows as two adjacent rows.
+        for g in &groups {
+            if g.len < 2 {
+                continue;
+            }
+            let members = &mut by_item[g.start as usize..(g.start + g.len) as usize];
+            let first = &rows[g.first as usize];
+            for &r in members.iter() {
+                let row = &rows[r as usize];
+                if row.unit != first.unit {
+                    late.push((r as usize, 1, row_problem(
+                        row,
+                        "unit",
+                        format!(
+                            "{}/{} is priced per {} here but per {} by provider {} at {}; one item must have one unit at every provider",
+                            row.category, row.item, row.unit, first.unit, first.provider, first.origin
+                        ),
+                    )));
+                }
+            }
+            members.sort_by_key(|&r| rank[provider_of[r as usize] as usize]);
+            let mut run_first = members[0] as usize;
+            for pair in members.windows(2) {
+                let (a, b) = (pair[0] as usize, pair[1] as usize);
+                if provider_of[a] != provider_of[b] {
+                    run_first = b;
+                    continue;
+                }
+                let row = &rows[b];
+                late.push((b, 0, row_problem(
                     row,
                     "item",
                     format!(
                         "provider {} lists {}/{} twice: here and at {}; keep one price per provider and item",
-                        row.provider, row.category, row.item, rows[first].origin
+                        row.provider, row.category, row.item, rows[run_first].origin
                     ),
-                ));
-            } else {
-                seen.insert(key, i);
-            }
-            match units.get(&(row.category, row.item.as_str())) {
-                Some(&first) if rows[first].unit != row.unit => problems.push(row_problem(
-                    row,
-                    "unit",
-                    format!(
-                        "{}/{} is priced per {} here but per {} by provider {} at {}; one item must have one unit at every provider",
-                        row.category, row.item, row.unit, rows[first].unit, rows[first].provider, rows[first].origin
-                    ),
-                )),
-                Some(_) => {}
-                None => {
-                    units.insert((row.category, row.item.as_str()), i);
-                }
+                )));
             }
         }
-        drop(seen);
-        drop(units);
+        if !late.is_empty() {
+            late.sort_by_key(|(row, order, _)| (*row, *order));
+            problems.extend(late.into_iter().map(|(_, _, p)| p));
+        }
         if !problems.is_empty() {
             return Err(CatalogError { problems });
         }
-        let mut items: BTreeMap<(Category, String), Vec<usize>> = BTreeMap::new();
-        let mut servers: BTreeMap<String, Vec<usize>> = BTreeMap::new();
-        let mut providers = BTreeSet::new();
-        for (i, row) in rows.iter().enumerate() {
-            items
-                .entry((row.category, row.item.clone()))
-                .or_default()
-                .push(i);
-            if row.category == Category::Server {
-                servers.entry(row.provider.clone()).or_default().push(i);
-            }
-            if !providers.contains(row.provider.as_str()) {
-                providers.insert(row.provider.clone());
-            }
-        }
-        for list in items.values_mut() {
-            list.sort_by(|&a, &b| rows[a].provider.cmp(&rows[b].provider));
-        }
+
+        let servers = by_name
+            .iter()
+            .map(|&id| std::mem::take(&mut servers_of[id as usize]))
+            .collect();
+        let providers = by_name
+            .iter()
+            .map(|&id| provider_names[id as usize].to_owned())
+            .collect();
         Ok(Catalog {
-            rows,
-            items,
-            servers,
-            providers: providers.into_iter().collect(),
+            inner: Arc::new(CatalogInner {
+                rows,
+                providers,
+                by_item,
+                groups,
+                index,
+                servers,
+                servers_by_price: std::sync::OnceLock::new(),
+                groups_by_key: std::sync::OnceLock::new(),
+            }),
         })
     }
 
     /// All rows, in the order they were read.
     pub fn rows(&self) -> &[CatalogRow] {
-        &self.rows
+        &self.inner.rows
     }
 
     /// Provider names, sorted.
     pub fn providers(&self) -> &[String] {
-        &self.providers
+        &self.inner.providers
     }
 
     /// Whether the catalog lists `provider`.
     pub fn has_provider(&self, provider: &str) -> bool {
-        self.providers.iter().any(|p| p == provider)
+        self.provider_rank(provider).is_some()
+    }
+
+    fn provider_rank(&self, provider: &str) -> Option<usize> {
+        self.inner
+            .providers
+            .binary_search_by(|p| p.as_str().cmp(provider))
+            .ok()
+    }
+
+    /// The row indices of one (category, item), in provider order (empty when not listed).
+    fn item_indices(&self, category: Category, item: &str) -> &[u32] {
+        let inner = &*self.inner;
+        for g in inner.index.candidates(inner.index.hash(category, item)) {
+            let g = inner.groups[g];
+            let first = &inner.rows[g.first as usize];
+            if first.category == category && first.item == item {
+                return &inner.by_item[g.start as usize..(g.start + g.len) as usize];
+            }
+        }
+        &[]
     }
 
     /// The rows of one (category, item), one per provider, in provider order.
@@ -913,28 +1163,132 @@ impl Catalog {
         category: Category,
         item: &str,
     ) -> impl Iterator<Item = &CatalogRow> + '_ {
-        self.items
-            .get(&(category, item.to_owned()))
-            .into_iter()
-            .flatten()
-            .map(|&i| &self.rows[i])
+        let rows = &self.inner.rows;
+        self.item_indices(category, item)
+            .iter()
+            .map(move |&i| &rows[i as usize])
     }
 
     /// Every (category, item) of the catalog, sorted by category key then item.
     pub fn item_keys(&self) -> Vec<(Category, &str)> {
-        let mut keys: Vec<(Category, &str)> =
-            self.items.keys().map(|(c, i)| (*c, i.as_str())).collect();
-        keys.sort_by(|a, b| (a.0.key(), a.1).cmp(&(b.0.key(), b.1)));
-        keys
+        let inner = &*self.inner;
+        let key = |g: u32| {
+            let row = &inner.rows[inner.groups[g as usize].first as usize];
+            (row.category, row.item.as_str())
+        };
+        let order = inner.groups_by_key.get_or_init(|| {
+            let mut order: Vec<u32> = (0..inner.groups.len() as u32).collect();
+            order.sort_unstable_by(|&a, &b| {
+                let (a, b) = (key(a), key(b));
+                (a.0.key(), a.1).cmp(&(b.0.key(), b.1))
+            });
+            order
+        });
+        order.iter().map(|&g| key(g)).collect()
+    }
+
+    /// The server rows of one provider, cheapest first ([`crate::pricing::flavor_order`]).
+    pub(crate) fn servers_cheapest_first<'a>(
+        &'a self,
+        provider: &str,
+    ) -> impl Iterator<Item = &'a CatalogRow> + 'a {
+        let inner = &*self.inner;
+        let sorted = inner.servers_by_price.get_or_init(|| {
+            inner
+                .servers
+                .iter()
+                .map(|list| {
+                    let mut list = list.clone();
+                    list.sort_by(|&a, &b| {
+                        crate::pricing::flavor_order(
+                            &inner.rows[a as usize],
+                            &inner.rows[b as usize],
+                        )
+                    });
+                    list
+                })
+                .collect()
+        });
+        let list: &[u32] = match self.provider_rank(provider) {
+            Some(r) => &sorted[r],
+            None => &[],
+        };
+        list.iter().map(move |&i| &inner.rows[i as usize])
     }
 
     /// The server rows of one provider.
     pub fn server_rows<'a>(&'a self, provider: &str) -> impl Iterator<Item = &'a CatalogRow> + 'a {
-        self.servers
-            .get(provider)
-            .into_iter()
-            .flatten()
-            .map(|&i| &self.rows[i])
+        let inner = &*self.inner;
+        let list: &[u32] = match self.provider_rank(provider) {
+            Some(r) => &inner.servers[r],
+            None => &[],
+        };
+        list.iter().map(move |&i| &inner.rows[i as usize])
+    }
+}
+
+/// The category whose key is exactly `raw` (the common case, without decoding or trimming).
+fn category_key(raw: &[u8]) -> Option<Category> {
+    Category::ALL
+        .into_iter()
+        .find(|c| c.key().as_bytes() == raw)
+}
+
+/// The unit whose key is exactly `raw`.
+fn unit_key(raw: &[u8]) -> Option<Unit> {
+    Unit::ALL.into_iter().find(|u| u.key().as_bytes() == raw)
+}
+
+/// `s.trim()`, answered without decoding when both ends are printable ASCII (the usual case).
+fn trim(s: &str) -> &str {
+    let printable = |b: &u8| (b'!'..=b'~').contains(b);
+    match s.as_bytes() {
+        [first, .., last] if printable(first) && printable(last) => s,
+        [only] if printable(only) => s,
+        _ => s.trim(),
+    }
+}
+
+/// `rows.extend(more)`, but without copying when `rows` is still empty (a single source).
+fn append_rows(rows: &mut Vec<CatalogRow>, more: Vec<CatalogRow>) {
+    if rows.is_empty() {
+        *rows = more;
+    } else {
+        rows.extend(more);
+    }
+}
+
+/// The common plain forms of a catalog number — digits with an optional fraction, at most 19
+/// characters, no sign — parsed in one pass. Gives exactly what [`parse_decimal`] gives for
+/// them (same value and scale: `256.30` keeps its two decimals); `None` for anything else,
+/// which then goes to [`parse_decimal`] with its checks and messages.
+fn plain_decimal(bytes: &[u8]) -> Option<Decimal> {
+    if bytes.is_empty() || bytes.len() > 19 {
+        return None;
+    }
+    let mut mantissa: u64 = 0;
+    let mut digits = 0u32;
+    let mut scale: Option<u32> = None;
+    for &b in bytes {
+        match b {
+            b'0'..=b'9' => {
+                // At most 19 digits: < 10^19 < 2^64.
+                mantissa = mantissa * 10 + u64::from(b - b'0');
+                digits += 1;
+                if let Some(s) = scale.as_mut() {
+                    *s += 1;
+                }
+            }
+            b'.' if scale.is_none() && digits > 0 => scale = Some(0),
+            _ => return None,
+        }
+    }
+    match scale {
+        Some(0) => None, // "5." — left to parse_decimal
+        scale => Some(Decimal::from_i128_with_scale(
+            i128::from(mantissa),
+            scale.unwrap_or(0),
+        )),
     }
 }
 
@@ -999,5 +1353,166 @@ fn check_row(row: &CatalogRow, problems: &mut Vec<Problem>) {
         if g.is_sign_negative() && !g.is_zero() {
             bad("included_gb", "included_gb must be 0 or more".into());
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    thread_local! {
+        /// Makes every (category, item) hash to the same value, in this test thread.
+        pub(super) static COLLIDE: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+    }
+
+    /// With every key colliding, grouping, lookups and the duplicate and unit checks still
+    /// give what they give with a good hash.
+    #[test]
+    fn colliding_hashes_change_nothing() {
+        let csv = "provider,category,item,unit,price,vcpu,memory_gb\n\
+                   B,storage,nas,gb_month,100,,\n\
+                   A,storage,nas,gb_month,110,,\n\
+                   A,storage,object,gb_month,1,,\n\
+                   C,server,c-1,vm_month,5,2,4\n\
+                   A,storage,nas,gb_month,120,,\n\
+                   B,security,waf,each_month,3,,\n\
+                   C,storage,nas,each_month,130,,\n\
+                   A,security,waf,each_month,4,,\n";
+        let run = |collide: bool| {
+            COLLIDE.with(|c| c.set(collide));
+            let result = Catalog::from_reader(csv.as_bytes(), Some("c.csv"));
+            COLLIDE.with(|c| c.set(false));
+            result.unwrap_err().to_string()
+        };
+        assert_eq!(run(true), run(false));
+        let good = "provider,category,item,unit,price,vcpu,memory_gb\n\
+                    B,storage,nas,gb_month,100,,\n\
+                    A,storage,nas,gb_month,110,,\n\
+                    A,storage,object,gb_month,1,,\n\
+                    C,server,c-1,vm_month,5,2,4\n\
+                    C,storage,nas,gb_month,130,,\n\
+                    B,security,waf,each_month,3,,\n\
+                    A,security,waf,each_month,4,,\n";
+        COLLIDE.with(|c| c.set(true));
+        let catalog = Catalog::from_reader(good.as_bytes(), None).unwrap();
+        let providers = |c: Category, i: &str| -> Vec<String> {
+            catalog
+                .item_rows(c, i)
+                .map(|r| r.provider.clone())
+                .collect()
+        };
+        assert_eq!(providers(Category::Storage, "nas"), ["A", "B", "C"]);
+        assert_eq!(providers(Category::Storage, "object"), ["A"]);
+        assert_eq!(providers(Category::Security, "waf"), ["A", "B"]);
+        assert_eq!(providers(Category::Server, "c-1"), ["C"]);
+        assert!(providers(Category::Security, "nas").is_empty());
+        assert_eq!(catalog.item_keys().len(), 4);
+        COLLIDE.with(|c| c.set(false));
+    }
+
+    /// The one-pass parser gives bit-for-bit what `parse_decimal` gives, whenever it answers.
+    #[test]
+    fn plain_decimal_agrees_with_parse_decimal() {
+        let mut cases: Vec<String> = [
+            "0",
+            "00",
+            "0.0",
+            "0.10",
+            "256.30",
+            "7",
+            "0007.250",
+            "1234567890.123456789",
+            "9999999999999999999",
+            "999999999999999999.9",
+            "0.000000000000000001",
+            "5.",
+            ".5",
+            "1.2.3",
+            "+5",
+            "-5",
+            "-0",
+            "",
+            "1e5",
+            " 1",
+            "１",
+            "10000000000000000000",
+        ]
+        .map(String::from)
+        .to_vec();
+        let mut x: u64 = 1;
+        for _ in 0..50_000 {
+            x = x
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1_442_695_040_888_963_407);
+            let len = 1 + (x >> 58) as usize % 22;
+            let mut y = x;
+            let text: String = (0..len)
+                .map(|k| {
+                    y = y.rotate_left(7) ^ k as u64;
+                    match y % 13 {
+                        10 => '.',
+                        11 | 12 => '0',
+                        d => char::from(b'0' + d as u8),
+                    }
+                })
+                .collect();
+            cases.push(text);
+        }
+        let mut fast = 0;
+        for text in &cases {
+            if let Some(d) = plain_decimal(text.as_bytes()) {
+                fast += 1;
+                let slow = parse_decimal(text)
+                    .unwrap_or_else(|e| panic!("{text:?}: accepted, but parse_decimal says {e}"));
+                assert_eq!(d.serialize(), slow.serialize(), "{text:?}");
+            }
+        }
+        assert!(fast > 20_000, "the fast path answered only {fast} times");
+    }
+
+    /// The hash index finds every (category, item) and nothing else.
+    #[test]
+    fn item_index_finds_every_item() {
+        let mut rows = Vec::new();
+        for i in 0..3000 {
+            for p in ["B", "A", "C"] {
+                if (i + p.len()) % 3 != 0 || p == "A" {
+                    rows.push(CatalogRow::new(
+                        p,
+                        Category::Monitoring,
+                        format!("m{i}"),
+                        Unit::EachMonth,
+                        Decimal::from(i),
+                    ));
+                }
+            }
+            rows.push(CatalogRow::new(
+                "A",
+                Category::Managed,
+                format!("m{i}"),
+                Unit::EachMonth,
+                Decimal::ONE,
+            ));
+        }
+        let catalog = Catalog::from_rows(rows.clone()).unwrap();
+        for i in 0..3000 {
+            let item = format!("m{i}");
+            let got: Vec<&str> = catalog
+                .item_rows(Category::Monitoring, &item)
+                .map(|r| r.provider.as_str())
+                .collect();
+            let mut want: Vec<&str> = rows
+                .iter()
+                .filter(|r| r.category == Category::Monitoring && r.item == item)
+                .map(|r| r.provider.as_str())
+                .collect();
+            want.sort_unstable();
+            assert_eq!(got, want, "{item}");
+            assert_eq!(catalog.item_rows(Category::Managed, &item).count(), 1);
+            assert_eq!(catalog.item_rows(Category::Security, &item).count(), 0);
+        }
+        assert_eq!(catalog.item_rows(Category::Monitoring, "m3000").count(), 0);
+        assert_eq!(catalog.item_keys().len(), 6000);
+        assert_eq!(catalog.providers(), ["A", "B", "C"]);
     }
 }

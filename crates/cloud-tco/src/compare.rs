@@ -3,7 +3,7 @@
 
 use crate::catalog::Catalog;
 use crate::error::Error;
-use crate::plan::{plan, Plan};
+use crate::plan::{plan_with, Plan};
 use crate::pricing::PriceBasis;
 use crate::project::Project;
 
@@ -45,18 +45,28 @@ pub struct Comparison {
 /// assert!(matches!(c.alternatives[0].outcome, Outcome::Priced(_)));
 /// ```
 pub fn compare(project: &Project, catalog: &Catalog) -> Result<Comparison, Error> {
+    compare_with(project, catalog, crate::saas::SaasCatalog::embedded())
+}
+
+/// [`compare`] with the project's `[[saas]]` entries priced from `saas` (the same in every
+/// alternative: SaaS is priced per service, not per provider).
+pub fn compare_with(
+    project: &Project,
+    catalog: &Catalog,
+    saas: &crate::saas::SaasCatalog,
+) -> Result<Comparison, Error> {
     let combined = match &project.options.basis {
         Some(b) if !matches!(b, PriceBasis::Provider(_)) => b.clone(),
         _ => PriceBasis::Average,
     };
     let mut alternatives = vec![Alternative {
-        outcome: outcome(project, catalog, &combined)?,
+        outcome: outcome(project, catalog, saas, &combined)?,
         basis: combined,
     }];
     for provider in catalog.providers() {
         let basis = PriceBasis::Provider(provider.clone());
         alternatives.push(Alternative {
-            outcome: outcome(project, catalog, &basis)?,
+            outcome: outcome(project, catalog, saas, &basis)?,
             basis,
         });
     }
@@ -66,8 +76,13 @@ pub fn compare(project: &Project, catalog: &Catalog) -> Result<Comparison, Error
     })
 }
 
-fn outcome(project: &Project, catalog: &Catalog, basis: &PriceBasis) -> Result<Outcome, Error> {
-    match plan(project, catalog, Some(basis)) {
+fn outcome(
+    project: &Project,
+    catalog: &Catalog,
+    saas: &crate::saas::SaasCatalog,
+    basis: &PriceBasis,
+) -> Result<Outcome, Error> {
+    match plan_with(project, catalog, saas, Some(basis)) {
         Ok(p) => Ok(Outcome::Priced(Box::new(p))),
         Err(Error::Pricing(e)) => Ok(Outcome::NotPriceable(e.to_string())),
         Err(other) => Err(other),

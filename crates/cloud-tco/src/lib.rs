@@ -41,6 +41,7 @@ pub mod plan;
 pub mod pricing;
 pub mod project;
 pub mod report;
+pub mod saas;
 pub mod schedule;
 pub mod sla;
 pub mod tco;
@@ -48,10 +49,11 @@ pub mod tco;
 pub use catalog::{Catalog, CatalogRow, Category, Unit};
 pub use chrono::NaiveDate;
 pub use error::{CatalogError, Error, Location, PricingError, Problem, ProjectError, Result};
-pub use plan::{plan, Amounts, Line, LineYear, Plan, Totals};
+pub use plan::{plan, plan_with, Amounts, Line, LineYear, Plan, Totals};
 pub use pricing::{price_table, PriceBasis, PriceTable, ServerRequest};
 pub use project::{BudgetItem, Project, ProjectKind, ServiceModel};
 pub use rust_decimal::Decimal;
+pub use saas::{SaasCatalog, SaasUse};
 pub use tco::{tco, Tco};
 
 /// The README's Rust examples, compiled as documentation tests.

@@ -54,6 +54,9 @@ pub struct Line {
     pub source: String,
     /// Fiscal years of the line with their amounts.
     pub years: Vec<LineYear>,
+    /// For a SaaS line (category `saas`): the SaaS catalog row it was priced by and how it is
+    /// charged, its provenance in place of provider charges; `None` for every other line.
+    pub saas: Option<Arc<crate::saas::SaasProvenance>>,
 }
 
 impl Line {
@@ -236,9 +239,54 @@ pub struct Plan {
 /// // Seven years of use: 55,000 × 2 × 84 months.
 /// assert_eq!(plan.totals.usage_window.usage_fee.to_string(), "9240000");
 /// ```
+///
+/// `[[saas]]` entries are priced from the embedded SaaS catalog (the guide's §4.5.2 table,
+/// [`crate::saas::SaasCatalog::embedded`]); [`plan_with`] takes another one.
 pub fn plan(
     project: &Project,
     catalog: &Catalog,
+    basis: Option<&PriceBasis>,
+) -> Result<Plan, Error> {
+    plan_with(
+        project,
+        catalog,
+        crate::saas::SaasCatalog::embedded(),
+        basis,
+    )
+}
+
+/// Prices `project` from `catalog`, and its `[[saas]]` entries from `saas` (see
+/// [`crate::saas`]). `basis` overrides the project's own `[options] basis`; it does not apply
+/// to SaaS, which is priced per service.
+///
+/// ```
+/// use cloud_tco::saas::SaasCatalog;
+/// use cloud_tco::{plan_with, Catalog, Project};
+/// let saas = SaasCatalog::from_reader(
+///     "service,form,price,unit,billing_period\n메일,per_user,5000,user,month\n".as_bytes(),
+///     Some("quotes.csv"),
+/// ).unwrap();
+/// let project = Project::from_toml_str(r#"
+///     kind = "new"
+///     service_model = "saas"
+///     budget_year = 2027
+///     service_start = "2027-07-01"
+///     [[saas]]
+///     service = "메일"
+///     users = 100
+///     annual_growth = 10
+/// "#).unwrap();
+/// let plan = plan_with(&project, &Catalog::embedded(), &saas, None).unwrap();
+/// let line = &plan.lines[0];
+/// assert_eq!(line.category, "saas");
+/// // 5,000 won × 100 users × 6 months in 2027; × 110 users × 12 months in 2028.
+/// assert_eq!(line.amount(2027).to_string(), "3000000");
+/// assert_eq!(line.amount(2028).to_string(), "6600000");
+/// ```
+pub fn plan_with(
+    project: &Project,
+    catalog: &Catalog,
+    saas: &crate::saas::SaasCatalog,
     basis: Option<&PriceBasis>,
 ) -> Result<Plan, Error> {
     let basis = basis
@@ -251,10 +299,24 @@ pub fn plan(
     let mut builder = LineBuilder {
         pricer,
         schedule: &schedule,
-        lines: Vec::new(),
+        // At most: 3 lines per server group, 1 per storage, 3 network lines and traffic,
+        // 1 per backup, security item, extra, cost and SaaS entry.
+        lines: Vec::with_capacity(
+            3 * project.servers.len()
+                + project.storage.len()
+                + 4
+                + project.backup.len()
+                + project.security.items.len()
+                + project.extras.len()
+                + project.costs.len()
+                + project.saas.len(),
+        ),
+        server_prices: Vec::new(),
+        item_prices: Vec::new(),
     };
     builder.usage_lines(project)?;
     let mut lines = builder.lines;
+    lines.extend(crate::saas::saas_lines(project, saas, &schedule.years)?);
     lines.extend(cost_lines(project)?);
 
     let first_usage = window.start.year();
@@ -290,8 +352,8 @@ pub fn plan(
 
 /// Per fiscal year of the window: the service-year index and the exact factor
 /// discount × escalation^i × months used.
-struct YearFactors {
-    years: Vec<(i32, u32, Ratio)>,
+pub(crate) struct YearFactors {
+    pub(crate) years: Vec<(i32, u32, Ratio)>,
 }
 
 impl YearFactors {
@@ -315,10 +377,23 @@ impl YearFactors {
     }
 }
 
-struct LineBuilder<'a> {
+struct LineBuilder<'a, 'p> {
     pricer: Pricer<'a>,
     schedule: &'a YearFactors,
     lines: Vec<Line>,
+    /// Server prices of this plan by (vcpu, memory_gb), with the line item (`8vCPU/16GB`):
+    /// lines of the same size share one combined price.
+    server_prices: Vec<(u32, Decimal, Arc<CombinedPrice>, String)>,
+    /// Plain item prices of this plan by (category, item), with the item's unit.
+    item_prices: Vec<ItemPrice<'p>>,
+}
+
+/// A plain item's combined price and unit, computed once per plan.
+struct ItemPrice<'p> {
+    category: Category,
+    item: &'p str,
+    price: Arc<CombinedPrice>,
+    unit: Option<Unit>,
 }
 
 /// How a usage line's unit price and quantity evolve over the service years.
@@ -345,7 +420,37 @@ struct LineHead<'h> {
     source: String,
 }
 
-impl LineBuilder<'_> {
+/// `prefix` + `i` + `suffix`, e.g. `servers[3]`, without the formatting machinery.
+fn indexed(prefix: &str, i: usize, suffix: &str) -> String {
+    let mut digits = [0u8; 20];
+    let mut at = digits.len();
+    let mut n = i;
+    loop {
+        at -= 1;
+        digits[at] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    let mut out = String::with_capacity(prefix.len() + (digits.len() - at) + suffix.len());
+    out.push_str(prefix);
+    for &d in &digits[at..] {
+        out.push(char::from(d));
+    }
+    out.push_str(suffix);
+    out
+}
+
+/// `a` + `b`.
+fn concat(a: &str, b: &str) -> String {
+    let mut out = String::with_capacity(a.len() + b.len());
+    out.push_str(a);
+    out.push_str(b);
+    out
+}
+
+impl<'p> LineBuilder<'_, 'p> {
     fn push(
         &mut self,
         head: LineHead<'_>,
@@ -354,15 +459,25 @@ impl LineBuilder<'_> {
     ) -> Result<(), Error> {
         let mut years = Vec::with_capacity(self.schedule.years.len());
         let mut last: Option<(Decimal, Arc<CombinedPrice>)> = None;
+        // Without growth, `growth × i + base` is the same decimal (value and scale) every
+        // year, and cannot overflow: it is computed once.
+        let mut steady: Option<Decimal> = None;
         for (year, i, factor) in &self.schedule.years {
             let step = Decimal::from(*i);
-            let grown = |base: Decimal, growth: Decimal| {
-                growth
+            let mut grown = |base: Decimal, growth: Decimal| -> Result<Decimal, Error> {
+                if let Some(q) = steady {
+                    return Ok(q);
+                }
+                let q = growth
                     .checked_mul(step)
                     .and_then(|g| g.checked_add(base))
                     .ok_or_else(|| {
                         Error::TooLarge(format!("the grown quantity of {}", head.source))
-                    })
+                    })?;
+                if growth.is_zero() {
+                    steady = Some(q);
+                }
+                Ok(q)
             };
             let (price, quantity) = match &usage {
                 Usage::Growing {
@@ -404,6 +519,7 @@ impl LineBuilder<'_> {
             unit: head.unit,
             source: head.source,
             years,
+            saas: None,
         });
         Ok(())
     }
@@ -411,105 +527,137 @@ impl LineBuilder<'_> {
     fn fixed(
         &mut self,
         head: LineHead<'_>,
-        price: CombinedPrice,
+        price: Arc<CombinedPrice>,
         quantity: Decimal,
     ) -> Result<(), Error> {
         let usage = Usage::Growing {
-            price: Arc::new(price),
+            price,
             base: quantity,
             growth: Decimal::ZERO,
         };
         self.push(head, usage, &no_reprice)
     }
 
-    fn unit_of(&self, category: Category, item: &str) -> Option<Unit> {
-        self.pricer
-            .catalog()
-            .item_rows(category, item)
-            .next()
-            .map(|r| r.unit)
+    /// The combined price and unit of a plain item, computed once per plan.
+    fn item_price(
+        &mut self,
+        category: Category,
+        item: &'p str,
+        needed_by: &dyn Fn() -> String,
+    ) -> Result<(Arc<CombinedPrice>, Option<Unit>), Error> {
+        if let Some(known) = self
+            .item_prices
+            .iter()
+            .find(|p| p.category == category && p.item == item)
+        {
+            return Ok((known.price.clone(), known.unit));
+        }
+        let (price, unit) = self.pricer.item_unit_for(category, item, needed_by)?;
+        let price = Arc::new(price);
+        self.item_prices.push(ItemPrice {
+            category,
+            item,
+            price: price.clone(),
+            unit,
+        });
+        Ok((price, unit))
+    }
+
+    /// The combined price of a server size and its line item (`8vCPU/16GB`), once per plan.
+    fn server_price(
+        &mut self,
+        vcpu: u32,
+        memory_gb: Decimal,
+        needed_by: &dyn Fn() -> String,
+    ) -> Result<(Arc<CombinedPrice>, String), Error> {
+        if let Some((.., price, spec)) = self
+            .server_prices
+            .iter()
+            .find(|(v, m, ..)| *v == vcpu && *m == memory_gb)
+        {
+            return Ok((price.clone(), spec.clone()));
+        }
+        let spec = format!("{vcpu}vCPU/{}GB", memory_gb.normalize());
+        let price = Arc::new(self.pricer.server_for(vcpu, memory_gb, needed_by)?);
+        self.server_prices
+            .push((vcpu, memory_gb, price.clone(), spec.clone()));
+        Ok((price, spec))
     }
 
     fn plain(
         &mut self,
         category: Category,
-        item: &str,
+        item: &'p str,
         name: &str,
         source: String,
         quantity: Decimal,
     ) -> Result<(), Error> {
-        let needed_by = if name == item || name.is_empty() {
-            source.clone()
-        } else {
-            format!("{source} ({name})")
+        let needed_by = || {
+            if name == item || name.is_empty() {
+                source.clone()
+            } else {
+                format!("{source} ({name})")
+            }
         };
-        let price = self.pricer.item(category, item, &needed_by)?;
+        let (price, unit) = self.item_price(category, item, &needed_by)?;
         let head = LineHead {
             category,
             name,
             item: item.to_owned(),
-            unit: self.unit_of(category, item),
+            unit,
             source,
         };
         self.fixed(head, price, quantity)
     }
 
-    fn usage_lines(&mut self, project: &Project) -> Result<(), Error> {
+    fn usage_lines(&mut self, project: &'p Project) -> Result<(), Error> {
         for (i, s) in project.servers.iter().enumerate() {
-            let source = format!("servers[{i}]");
-            let spec = format!("{}vCPU/{}GB", s.vcpu, s.memory_gb.normalize());
-            let price =
-                self.pricer
-                    .server(s.vcpu, s.memory_gb, &format!("{source} ({})", s.name))?;
+            let source = indexed("servers[", i, "]");
+            let (price, spec) =
+                self.server_price(s.vcpu, s.memory_gb, &|| format!("{source} ({})", s.name))?;
+            let os_source = (s.os != "linux").then(|| concat(&source, ".os"));
+            let disk_source =
+                (s.extra_disk_gb > Decimal::ZERO).then(|| concat(&source, ".extra_disk_gb"));
             let head = LineHead {
                 category: Category::Server,
                 name: &s.name,
                 item: spec,
                 unit: Some(Unit::VmMonth),
-                source: source.clone(),
+                source,
             };
             self.fixed(head, price, s.count)?;
-            if s.os != "linux" {
-                self.plain(
-                    Category::OsLicense,
-                    &s.os,
-                    &s.name,
-                    format!("{source}.os"),
-                    s.count,
-                )?;
+            if let Some(os_source) = os_source {
+                self.plain(Category::OsLicense, &s.os, &s.name, os_source, s.count)?;
             }
-            if s.extra_disk_gb > Decimal::ZERO {
-                let gb = s
-                    .extra_disk_gb
-                    .checked_mul(s.count)
-                    .ok_or_else(|| Error::TooLarge(format!("{source}.extra_disk_gb × count")))?;
+            if let Some(disk_source) = disk_source {
+                let gb = s.extra_disk_gb.checked_mul(s.count).ok_or_else(|| {
+                    Error::TooLarge(format!("servers[{i}].extra_disk_gb × count"))
+                })?;
                 self.plain(
                     Category::Storage,
                     &s.extra_disk_class,
                     &s.name,
-                    format!("{source}.extra_disk_gb"),
+                    disk_source,
                     gb,
                 )?;
             }
         }
         for (i, s) in project.storage.iter().enumerate() {
-            let source = format!("storage[{i}]");
-            let price = self.pricer.item(
-                Category::Storage,
-                &s.class,
-                &format!("{source} ({})", s.name),
-            )?;
+            let source = indexed("storage[", i, "]");
+            let (price, unit) = self.item_price(Category::Storage, &s.class, &|| {
+                format!("{source} ({})", s.name)
+            })?;
             let head = LineHead {
                 category: Category::Storage,
                 name: &s.name,
                 item: s.class.clone(),
-                unit: self.unit_of(Category::Storage, &s.class),
+                unit,
                 source,
             };
             self.push(
                 head,
                 Usage::Growing {
-                    price: Arc::new(price),
+                    price,
                     base: s.gb,
                     growth: s.annual_growth_gb,
                 },
@@ -557,8 +705,8 @@ impl LineBuilder<'_> {
             self.push(head, usage, &reprice)?;
         }
         for (i, b) in project.backup.iter().enumerate() {
-            let source = format!("backup[{i}]");
-            let needed_by = format!("{source} ({})", b.name);
+            let source = indexed("backup[", i, "]");
+            let needed_by = || format!("backup[{i}] ({})", b.name);
             let head = LineHead {
                 category: Category::Backup,
                 name: &b.name,
@@ -566,7 +714,7 @@ impl LineBuilder<'_> {
                 unit: Some(Unit::EachMonth),
                 source,
             };
-            let reprice = |p: &Pricer<'_>, gb: Decimal| p.backup(gb, &needed_by);
+            let reprice = |p: &Pricer<'_>, gb: Decimal| p.backup_for(gb, &needed_by);
             let usage = Usage::Repriced {
                 base: b.gb,
                 growth: b.annual_growth_gb,
@@ -584,7 +732,7 @@ impl LineBuilder<'_> {
                     Category::Security,
                     item,
                     item,
-                    format!("security.{item}"),
+                    concat("security.", item),
                     qty,
                 )?;
             }
@@ -594,7 +742,7 @@ impl LineBuilder<'_> {
                 e.category,
                 &e.item,
                 &e.name,
-                format!("extras[{i}]"),
+                indexed("extras[", i, "]"),
                 e.quantity,
             )?;
         }
@@ -633,6 +781,7 @@ fn cost_lines(project: &Project) -> Result<Vec<Line>, Error> {
                     amount: truncate_won(amount),
                 })
                 .collect(),
+            saas: None,
         });
     }
     Ok(lines)

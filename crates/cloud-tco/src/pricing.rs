@@ -204,11 +204,13 @@ impl<'a> Pricer<'a> {
         self.catalog
     }
 
+    /// `needed_by` names the line for error messages; it is only called on an error, so the
+    /// success path formats nothing.
     fn finish(
         &self,
         category: Category,
         item: &str,
-        needed_by: &str,
+        needed_by: &dyn Fn() -> String,
         listed: bool,
         charges: Vec<ProviderCharge>,
         left_out: Vec<String>,
@@ -219,7 +221,7 @@ impl<'a> Pricer<'a> {
                     provider: name.clone(),
                     category: category.key().to_owned(),
                     item: item.to_owned(),
-                    needed_by: needed_by.to_owned(),
+                    needed_by: needed_by(),
                 }
                 .into());
             }
@@ -229,14 +231,14 @@ impl<'a> Pricer<'a> {
                 PricingError::NotPriceable {
                     category: category.key().to_owned(),
                     item: item.to_owned(),
-                    needed_by: needed_by.to_owned(),
+                    needed_by: needed_by(),
                     reason: left_out.join("; "),
                 }
             } else {
                 PricingError::NotListed {
                     category: category.key().to_owned(),
                     item: item.to_owned(),
-                    needed_by: needed_by.to_owned(),
+                    needed_by: needed_by(),
                 }
             }
             .into());
@@ -262,16 +264,42 @@ impl<'a> Pricer<'a> {
         item: &str,
         needed_by: &str,
     ) -> Result<CombinedPrice, Error> {
+        self.item_for(category, item, &|| needed_by.to_owned())
+    }
+
+    /// [`Pricer::item`], naming the line only if there is an error.
+    pub(crate) fn item_for(
+        &self,
+        category: Category,
+        item: &str,
+        needed_by: &dyn Fn() -> String,
+    ) -> Result<CombinedPrice, Error> {
+        self.item_unit_for(category, item, needed_by)
+            .map(|(price, _)| price)
+    }
+
+    /// [`Pricer::item_for`] and the item's unit (that of its first row), in one lookup.
+    pub(crate) fn item_unit_for(
+        &self,
+        category: Category,
+        item: &str,
+        needed_by: &dyn Fn() -> String,
+    ) -> Result<(CombinedPrice, Option<Unit>), Error> {
+        let mut unit = None;
         let charges = self
             .catalog
             .item_rows(category, item)
-            .map(|r| ProviderCharge {
-                provider: r.provider.clone(),
-                flavor: (category == Category::Server).then(|| r.item.clone()),
-                charge: r.price,
+            .map(|r| {
+                unit.get_or_insert(r.unit);
+                ProviderCharge {
+                    provider: r.provider.clone(),
+                    flavor: (category == Category::Server).then(|| r.item.clone()),
+                    charge: r.price,
+                }
             })
             .collect();
-        self.finish(category, item, needed_by, true, charges, vec![])
+        let price = self.finish(category, item, needed_by, true, charges, vec![])?;
+        Ok((price, unit))
     }
 
     /// A server: each provider's cheapest flavor with at least the requested vCPU and memory.
@@ -280,6 +308,16 @@ impl<'a> Pricer<'a> {
         vcpu: u32,
         memory_gb: Decimal,
         needed_by: &str,
+    ) -> Result<CombinedPrice, Error> {
+        self.server_for(vcpu, memory_gb, &|| needed_by.to_owned())
+    }
+
+    /// [`Pricer::server`], naming the line only if there is an error.
+    pub(crate) fn server_for(
+        &self,
+        vcpu: u32,
+        memory_gb: Decimal,
+        needed_by: &dyn Fn() -> String,
     ) -> Result<CombinedPrice, Error> {
         let charges: Vec<ProviderCharge> = self
             .catalog
@@ -296,7 +334,7 @@ impl<'a> Pricer<'a> {
             return Err(PricingError::NoFittingFlavor {
                 vcpu,
                 memory_gb: memory_gb.normalize().to_string(),
-                needed_by: needed_by.to_owned(),
+                needed_by: needed_by(),
             }
             .into());
         }
@@ -306,7 +344,7 @@ impl<'a> Pricer<'a> {
                     provider: name.clone(),
                     category: "server".into(),
                     item: format!("{vcpu}vCPU/{}GB", memory_gb.normalize()),
-                    needed_by: needed_by.to_owned(),
+                    needed_by: needed_by(),
                 }
                 .into());
             }
@@ -321,8 +359,9 @@ impl<'a> Pricer<'a> {
         server_count: Decimal,
         needed_by: &str,
     ) -> Result<CombinedPrice, Error> {
-        let mut charges = Vec::new();
-        for row in self.catalog.item_rows(Category::Traffic, "outbound") {
+        let rows = self.catalog.item_rows(Category::Traffic, "outbound");
+        let mut charges = Vec::with_capacity(rows.size_hint().0);
+        for row in rows {
             let mut allowance = row.included_gb.unwrap_or(Decimal::ZERO);
             if row.included_per == Some(AllowanceScope::Vm) {
                 allowance = allowance
@@ -342,7 +381,7 @@ impl<'a> Pricer<'a> {
         self.finish(
             Category::Traffic,
             "outbound",
-            needed_by,
+            &|| needed_by.to_owned(),
             true,
             charges,
             vec![],
@@ -351,20 +390,33 @@ impl<'a> Pricer<'a> {
 
     /// One backup set of `gb`: `base + additional × max(0, gb − included_gb)` per provider.
     pub fn backup(&self, gb: Decimal, needed_by: &str) -> Result<CombinedPrice, Error> {
-        let mut charges = Vec::new();
+        self.backup_for(gb, &|| needed_by.to_owned())
+    }
+
+    /// [`Pricer::backup`], naming the line only if there is an error.
+    pub(crate) fn backup_for(
+        &self,
+        gb: Decimal,
+        needed_by: &dyn Fn() -> String,
+    ) -> Result<CombinedPrice, Error> {
+        let bases = self.catalog.item_rows(Category::Backup, "base");
+        let listed = bases.size_hint().0 > 0;
+        let mut charges = Vec::with_capacity(bases.size_hint().0);
         let mut left_out = Vec::new();
-        let additional: Vec<&CatalogRow> = self
+        // Both lists are in provider order: walk them together to pair each base with its
+        // provider's additional price.
+        let mut additional = self
             .catalog
             .item_rows(Category::Backup, "additional")
-            .collect();
-        let bases: Vec<&CatalogRow> = self.catalog.item_rows(Category::Backup, "base").collect();
-        for base in &bases {
+            .peekable();
+        for base in bases {
             let included = base.included_gb.unwrap_or(Decimal::ZERO);
             let extra_gb = (gb - included).max(Decimal::ZERO);
+            while additional.next_if(|a| a.provider < base.provider).is_some() {}
             let charge = if extra_gb.is_zero() {
                 base.price
             } else {
-                match additional.iter().find(|a| a.provider == base.provider) {
+                match additional.peek().filter(|a| a.provider == base.provider) {
                     Some(add) => add
                         .price
                         .checked_mul(extra_gb)
@@ -392,7 +444,7 @@ impl<'a> Pricer<'a> {
             Category::Backup,
             "base",
             needed_by,
-            !bases.is_empty(),
+            listed,
             charges,
             left_out,
         )
@@ -407,27 +459,30 @@ pub fn best_flavor<'c>(
     vcpu: u32,
     memory_gb: Decimal,
 ) -> Option<&'c CatalogRow> {
-    catalog
-        .server_rows(provider)
-        .filter(|r| {
-            r.spec
-                .as_ref()
-                .is_some_and(|s| s.vcpu >= vcpu && s.memory_gb >= memory_gb)
-        })
-        .min_by(|a, b| {
-            let (sa, sb) = (a.spec.as_ref(), b.spec.as_ref());
-            let key = |r: &CatalogRow, s: Option<&crate::catalog::ServerSpec>| {
-                (
-                    r.price,
-                    s.map(|s| s.vcpu),
-                    s.map(|s| s.memory_gb),
-                    s.map(|s| s.disk_gb),
-                )
-            };
-            key(a, sa)
-                .cmp(&key(b, sb))
-                .then_with(|| a.item.cmp(&b.item))
-        })
+    // The provider's flavors in the order below, cheapest first (built once per catalog): the
+    // first that fits is the minimum of those that fit, the order being total (item names of
+    // one provider's flavors are unique).
+    catalog.servers_cheapest_first(provider).find(|r| {
+        r.spec
+            .as_ref()
+            .is_some_and(|s| s.vcpu >= vcpu && s.memory_gb >= memory_gb)
+    })
+}
+
+/// The order of [`best_flavor`]: price, then fewer vCPU, less memory, smaller disk, then name.
+pub(crate) fn flavor_order(a: &CatalogRow, b: &CatalogRow) -> std::cmp::Ordering {
+    let (sa, sb) = (a.spec.as_ref(), b.spec.as_ref());
+    let key = |r: &CatalogRow, s: Option<&crate::catalog::ServerSpec>| {
+        (
+            r.price,
+            s.map(|s| s.vcpu),
+            s.map(|s| s.memory_gb),
+            s.map(|s| s.disk_gb),
+        )
+    };
+    key(a, sa)
+        .cmp(&key(b, sb))
+        .then_with(|| a.item.cmp(&b.item))
 }
 
 /// A server size asked for in a price table: `vcpu × memory_gb`.
@@ -534,19 +589,25 @@ pub fn price_table(
         if category == Category::Server {
             continue;
         }
-        let rows: Vec<&CatalogRow> = catalog.item_rows(category, item).collect();
         if let PriceBasis::Provider(name) = basis {
-            if !rows.iter().any(|r| &r.provider == name) {
+            if !catalog
+                .item_rows(category, item)
+                .any(|r| &r.provider == name)
+            {
                 continue;
             }
         }
-        let price = pricer.item(category, item, "the price table")?;
-        items.push(ItemPrice {
-            category,
-            item: item.to_owned(),
-            unit: rows[0].unit,
-            price,
-        });
+        let (price, unit) =
+            pricer.item_unit_for(category, item, &|| "the price table".to_owned())?;
+        // A listed key has rows, so its unit is known (pricing an item without rows fails).
+        if let Some(unit) = unit {
+            items.push(ItemPrice {
+                category,
+                item: item.to_owned(),
+                unit,
+                price,
+            });
+        }
     }
     let defaults = ServerRequest::defaults();
     let (requests, explicit) = match servers {
@@ -555,8 +616,8 @@ pub fn price_table(
     };
     let mut server_prices = Vec::new();
     for req in requests {
-        let needed_by = format!("--server {}x{}", req.vcpu, req.memory_gb.normalize());
-        match pricer.server(req.vcpu, req.memory_gb, &needed_by) {
+        let needed_by = || format!("--server {}x{}", req.vcpu, req.memory_gb.normalize());
+        match pricer.server_for(req.vcpu, req.memory_gb, &needed_by) {
             Ok(price) => server_prices.push(ServerPrice {
                 request: req.clone(),
                 price,

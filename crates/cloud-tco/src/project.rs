@@ -362,6 +362,9 @@ pub struct Project {
     /// The cost of staying on premises (`[on_premises]`), for the TCO comparison
     /// ([`crate::tco::tco`]); `None` when the file has no such section.
     pub on_premises: Option<OnPremises>,
+    /// SaaS services used (`[[saas]]`), priced per service from a SaaS catalog
+    /// ([`crate::saas`]).
+    pub saas: Vec<crate::saas::SaasUse>,
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -522,6 +525,8 @@ struct RawProject {
     #[serde(default)]
     costs: Vec<RawCost>,
     on_premises: Option<RawOnPremises>,
+    #[serde(default)]
+    saas: Vec<crate::saas::RawSaas>,
 }
 
 #[derive(Deserialize, Default)]
@@ -1098,6 +1103,7 @@ fn convert(raw: RawProject, stem: &str, locator: &Locator<'_>) -> Result<Project
     }
 
     let on_premises = raw.on_premises.map(|o| convert_on_premises(o, &mut c));
+    let saas = crate::saas::convert_entries(raw.saas, locator);
 
     let (
         Some(kind),
@@ -1129,6 +1135,7 @@ fn convert(raw: RawProject, stem: &str, locator: &Locator<'_>) -> Result<Project
         extras,
         costs,
         on_premises,
+        saas,
     };
     for (path, message) in project.rule_violations() {
         c.bad(&path, message);
@@ -1227,6 +1234,7 @@ impl Project {
                 extras: vec![],
                 costs: vec![],
                 on_premises: None,
+                saas: vec![],
             },
         }
     }
@@ -1398,6 +1406,8 @@ impl Project {
             on_premises.check(&mut r, years);
         }
         r.found
+            .extend(crate::saas::entry_rule_violations(&self.saas));
+        r.found
     }
 }
 
@@ -1474,6 +1484,11 @@ impl ProjectBuilder {
     /// Adds an entered cost.
     pub fn cost(mut self, cost: Cost) -> Self {
         self.project.costs.push(cost);
+        self
+    }
+    /// Adds a SaaS service (`[[saas]]`).
+    pub fn saas(mut self, entry: crate::saas::SaasUse) -> Self {
+        self.project.saas.push(entry);
         self
     }
     /// Sets the cost of staying on premises, for the TCO comparison.

@@ -27,6 +27,18 @@ impl Fraction {
 
 /// Greatest common divisor of two non-negative numbers.
 pub(crate) fn gcd(mut a: i128, mut b: i128) -> i128 {
+    // The usual case fits in 64 bits, where the remainder is one instruction rather than a
+    // 128-bit library call; the result is the same number.
+    if let (Ok(a64), Ok(b64)) = (u64::try_from(a), u64::try_from(b)) {
+        return i128::from(gcd_u64(a64, b64));
+    }
+    while b != 0 {
+        (a, b) = (b, a % b);
+    }
+    a
+}
+
+fn gcd_u64(mut a: u64, mut b: u64) -> u64 {
     while b != 0 {
         (a, b) = (b, a % b);
     }
@@ -87,6 +99,10 @@ impl UsageWindow {
     pub fn months_in_year(&self, year: i32) -> Fraction {
         if year < self.start.year() || year > self.end.year() {
             return Fraction::new(0, 1);
+        }
+        if year > self.start.year() && year < self.end.year() {
+            // A year strictly inside the window is used in full: twelve whole months.
+            return Fraction::new(12, 1);
         }
         let mut whole: i128 = 0;
         let mut acc = Fraction::new(0, 1);

@@ -100,7 +100,11 @@ pub fn plan_csv(plan: &Plan) -> Result<String, Error> {
     let basis = plan.basis.to_string();
     for line in &plan.lines {
         for y in &line.years {
-            let unit = line.unit.map(|u| u.key()).unwrap_or_default();
+            let unit = match (line.unit, &line.saas) {
+                (Some(u), _) => u.key(),
+                (None, Some(s)) => s.unit.as_str(),
+                (None, None) => "",
+            };
             let price = y.unit_price().map(price_text).unwrap_or_default();
             let qty = y.quantity.map(quantity).unwrap_or_default();
             write_row(

@@ -82,11 +82,12 @@ pub fn line_json(line: &Line) -> Value {
     m.insert("category".into(), Value::String(line.category.clone()));
     m.insert("name".into(), Value::String(line.name.clone()));
     m.insert("item".into(), Value::String(line.item.clone()));
-    m.insert(
-        "unit".into(),
-        line.unit
-            .map_or(Value::Null, |u| Value::String(u.key().into())),
-    );
+    let unit = match (line.unit, &line.saas) {
+        (Some(u), _) => Value::String(u.key().into()),
+        (None, Some(s)) => Value::String(s.unit.clone()),
+        (None, None) => Value::Null,
+    };
+    m.insert("unit".into(), unit);
     m.insert(
         "unit_price".into(),
         by_year_or_constant(line, |y| y.unit_price(), |p| Value::String(price_text(*p))),
@@ -105,11 +106,67 @@ pub fn line_json(line: &Line) -> Value {
         ),
     );
     m.insert("source".into(), Value::String(line.source.clone()));
-    m.insert(
-        "provenance".into(),
-        by_year_or_constant(line, |y| y.price.clone(), |p| provenance_json(p)),
-    );
+    let provenance = match &line.saas {
+        Some(s) => saas_provenance_json(s),
+        None => by_year_or_constant(line, |y| y.price.clone(), |p| provenance_json(p)),
+    };
+    m.insert("provenance".into(), provenance);
     Value::Object(m)
+}
+
+/// The provenance of a SaaS line: one object with the catalog row's `service`, `plan`, `form`,
+/// `billing_period` (as the catalog gives it, `unstated` included), `charged_per` (`month`,
+/// `year` or `once`: what unit price × quantity covers), `setup` (true for the line of a
+/// set-up fee), the row's figures that apply (`price`, `included_users`, `extra_user_price`,
+/// `setup_fee`, `operation_pct`), a bundle's `users` (one text, or an object keyed by year when
+/// they grow), an `assumption` when the billing period is unstated, the row's `source` and the
+/// `catalog` file and line.
+fn saas_provenance_json(s: &crate::saas::SaasProvenance) -> Value {
+    let row = &s.row;
+    let mut m = Map::new();
+    let text = |v: &Option<String>| v.clone().map_or(Value::Null, Value::String);
+    let num = |d: Decimal| Value::String(quantity_text(d));
+    m.insert("service".into(), Value::String(row.service.clone()));
+    m.insert("plan".into(), text(&row.plan));
+    m.insert("form".into(), Value::String(row.form.key().into()));
+    m.insert(
+        "billing_period".into(),
+        Value::String(row.billing_period.key().into()),
+    );
+    m.insert(
+        "charged_per".into(),
+        Value::String(s.charged_per.key().into()),
+    );
+    m.insert("setup".into(), Value::Bool(s.setup));
+    for (key, value) in [
+        ("price", row.price),
+        ("included_users", row.included_users),
+        ("extra_user_price", row.extra_user_price),
+        ("setup_fee", row.setup_fee),
+        ("operation_pct", row.operation_pct),
+    ] {
+        if let Some(v) = value {
+            m.insert(key.into(), num(v));
+        }
+    }
+    if !s.users.is_empty() {
+        let users = match s.users.first() {
+            Some((_, first)) if s.users.iter().all(|(_, u)| u == first) => num(*first),
+            _ => Value::Object(
+                s.users
+                    .iter()
+                    .map(|(y, u)| (y.to_string(), num(*u)))
+                    .collect(),
+            ),
+        };
+        m.insert("users".into(), users);
+    }
+    if let Some(a) = s.assumption() {
+        m.insert("assumption".into(), Value::String(a.into()));
+    }
+    m.insert("source".into(), text(&row.source));
+    m.insert("catalog".into(), Value::String(row.origin.to_string()));
+    Value::Array(vec![Value::Object(m)])
 }
 
 /// The plan as SPEC §6 JSON.

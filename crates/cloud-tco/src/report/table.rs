@@ -24,7 +24,7 @@ use crate::project::BudgetItem;
 use crate::schedule::UsageWindow;
 
 /// The usage categories in the order of the plan form (서버, OS 라이선스, 스토리지, …).
-pub const CATEGORY_ORDER: [&str; 11] = [
+pub const CATEGORY_ORDER: [&str; 12] = [
     "server",
     "os_license",
     "storage",
@@ -36,6 +36,7 @@ pub const CATEGORY_ORDER: [&str; 11] = [
     "security",
     "monitoring",
     "managed",
+    "saas",
 ];
 
 /// The label of a usage category key (`server`, `os_license`, …); an unknown key is returned
@@ -59,6 +60,7 @@ pub fn category_label(key: &str, lang: Lang) -> String {
         "security" => ("보안", "Security"),
         "monitoring" => ("모니터링", "Monitoring"),
         "managed" => ("관리서비스(MSP)", "Managed service (MSP)"),
+        "saas" => ("SaaS", "SaaS"),
         other => (other, other),
     };
     match lang {

@@ -412,8 +412,27 @@ fn provenance(y: &LineYear) -> String {
         .unwrap_or_default()
 }
 
-fn unit_text(line: &Line) -> &'static str {
-    line.unit.map(|u| u.key()).unwrap_or_default()
+fn unit_text(line: &Line) -> &str {
+    match (line.unit, &line.saas) {
+        (Some(u), _) => u.key(),
+        (None, Some(s)) => s.unit.as_str(),
+        (None, None) => "",
+    }
+}
+
+/// A SaaS line's provenance: `SaaS: service (plan), form, billing period; source`.
+fn saas_provenance(s: &crate::saas::SaasProvenance) -> String {
+    let mut text = format!(
+        "SaaS: {}, {}, {}",
+        s.row.label(),
+        s.row.form.key(),
+        s.row.billing_period.key()
+    );
+    if let Some(source) = &s.row.source {
+        text.push_str("; ");
+        text.push_str(source);
+    }
+    text
 }
 
 fn prices_sheet(ws: &mut Worksheet, plan: &Plan, f: &Formats) -> Result<(), Error> {
@@ -475,7 +494,11 @@ fn prices_sheet(ws: &mut Worksheet, plan: &Plan, f: &Formats) -> Result<(), Erro
                 let q = q.normalize();
                 s.number(row, 6, q, &Format::new(), q.to_string(), f)?;
             }
-            s.text(row, 7, &provenance(y), None)?;
+            let origin = match &line.saas {
+                Some(saas) => saas_provenance(saas),
+                None => provenance(y),
+            };
+            s.text(row, 7, &origin, None)?;
             s.text(row, 8, &basis, None)?;
             row += 1;
         }
