@@ -273,3 +273,12 @@ fn the_embedded_catalog_covers_every_category_and_item_key() {
         );
     }
 }
+
+#[test]
+fn line_numbers_count_blank_lines_with_lf_and_crlf() {
+    for eol in ["\n", "\r\n"] {
+        let text = format!("provider,category,item,unit,price{eol}A,storage,nas,gb_month,1{eol}{eol}{eol}B,storage,nas,gb_month,x{eol}");
+        let err = Catalog::from_reader(text.as_bytes(), Some("quotes.csv")).unwrap_err();
+        assert_problem(&err, 5, Some("price"), "not usable");
+    }
+}

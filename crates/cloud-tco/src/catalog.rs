@@ -815,13 +815,17 @@ struct LineCounter {
 
 impl LineCounter {
     /// The 1-based line of the record starting at `offset`. The csv crate reports the start of
-    /// a record after CRLF at the `\n`, so the byte at `offset` is counted too.
+    /// a record at the line ending before it (after CRLF, or when blank lines were skipped), so
+    /// line endings at `offset` are passed over to reach the record's first byte.
     fn line_at(&mut self, bytes: &[u8], offset: u64) -> u64 {
-        let end = usize::try_from(offset).map_or(bytes.len(), |o| (o + 1).min(bytes.len()));
-        if end > self.counted_upto {
+        let mut start = usize::try_from(offset).map_or(bytes.len(), |o| o.min(bytes.len()));
+        while start < bytes.len() && matches!(bytes[start], b'\n' | b'\r') {
+            start += 1;
+        }
+        if start > self.counted_upto {
             self.newlines +=
-                memchr::memchr_iter(b'\n', &bytes[self.counted_upto..end]).count() as u64;
-            self.counted_upto = end;
+                memchr::memchr_iter(b'\n', &bytes[self.counted_upto..start]).count() as u64;
+            self.counted_upto = start;
         }
         self.newlines + 1
     }

@@ -1,0 +1,101 @@
+//! Criterion benchmarks of the cloud-tco engine.
+//!
+//! - `catalog_load_1m`: `Catalog::from_reader` over a generated 1,000,000-row catalog CSV held
+//!   in memory (≈ 150 MB); throughput in bytes, so criterion prints MB/s (MiB/s).
+//! - `plan_20_servers`: `plan` of a 20-server, 7-year project on the embedded catalog.
+//! - `price_table_default`: `price_table` of the embedded catalog, average basis.
+//!
+//! Every benchmark checks its result (row count, known totals), once in full outside the timed
+//! loop and cheaply inside it, so a broken engine cannot bench fast.
+//!
+//! Run: `cargo bench -p cloud-tco-bench` (one benchmark: append `-- plan_20_servers`).
+
+use std::hint::black_box;
+use std::time::Duration;
+
+use cloud_tco::{plan, price_table, Catalog, PriceBasis};
+use cloud_tco_bench::{
+    check_plan_20_servers, check_price_table_default, expected_20_servers, generate_catalog_csv,
+    project_20_servers,
+};
+use criterion::{criterion_group, criterion_main, BatchSize, Criterion, SamplingMode, Throughput};
+
+const CATALOG_ROWS: usize = 1_000_000;
+
+fn catalog_load_1m(c: &mut Criterion) {
+    let generated = generate_catalog_csv(CATALOG_ROWS);
+    let bytes = generated.csv.as_bytes();
+
+    // Full check once, outside the timed loop.
+    let catalog = Catalog::from_reader(bytes, Some("generated-1m.csv"))
+        .unwrap_or_else(|e| panic!("the generated catalog does not load: {e}"));
+    assert_eq!(catalog.rows().len(), generated.rows);
+    assert_eq!(catalog.providers().len(), generated.providers);
+    let servers: usize = catalog
+        .providers()
+        .iter()
+        .map(|p| catalog.server_rows(p).count())
+        .sum();
+    assert_eq!(servers, generated.server_rows);
+    drop(catalog);
+
+    let mut group = c.benchmark_group("catalog");
+    group
+        .sampling_mode(SamplingMode::Flat)
+        .sample_size(10)
+        .warm_up_time(Duration::from_secs(2))
+        .measurement_time(Duration::from_secs(12))
+        .throughput(Throughput::Bytes(bytes.len() as u64));
+    group.bench_function("catalog_load_1m", |b| {
+        // The loaded catalog is dropped outside the timed section (PerIteration batches keep
+        // one at a time): the figure is the time to read and validate, not to free.
+        b.iter_batched(
+            || (),
+            |()| {
+                let catalog = Catalog::from_reader(black_box(bytes), Some("generated-1m.csv"))
+                    .expect("the generated catalog loads");
+                assert_eq!(catalog.rows().len(), CATALOG_ROWS);
+                catalog
+            },
+            BatchSize::PerIteration,
+        )
+    });
+    group.finish();
+}
+
+fn plan_20_servers(c: &mut Criterion) {
+    let project = project_20_servers();
+    let catalog = Catalog::embedded();
+    check_plan_20_servers(&plan(&project, &catalog, None).expect("the benchmark project plans"));
+
+    c.bench_function("plan_20_servers", |b| {
+        b.iter(|| {
+            let p = plan(black_box(&project), black_box(&catalog), None)
+                .expect("the benchmark project plans");
+            assert_eq!(p.lines.len(), expected_20_servers::LINES);
+            p
+        })
+    });
+}
+
+fn price_table_default(c: &mut Criterion) {
+    let catalog = Catalog::embedded();
+    let basis = PriceBasis::Average;
+    check_price_table_default(&price_table(&catalog, &basis, None).expect("price table"));
+
+    c.bench_function("price_table_default", |b| {
+        b.iter(|| {
+            let t = price_table(black_box(&catalog), black_box(&basis), None).expect("price table");
+            assert_eq!(t.items.len(), 26);
+            t
+        })
+    });
+}
+
+criterion_group!(
+    benches,
+    plan_20_servers,
+    price_table_default,
+    catalog_load_1m
+);
+criterion_main!(benches);
