@@ -11,6 +11,12 @@
 //! Run: `cargo bench -p cloud-tco-bench` (one benchmark: append `-- plan_20_servers`).
 
 use std::hint::black_box;
+
+/// The allocator the `cloud-tco` command and the Python module ship with, so the figures are
+/// those of what users run.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use std::time::Duration;
 
 use cloud_tco::{plan, price_table, Catalog, PriceBasis};

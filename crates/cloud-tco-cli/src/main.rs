@@ -8,6 +8,11 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
+/// mimalloc: a plan allocates many small strings and vectors, and glibc's allocator was a
+/// third of a plan's time (benches/README.md).
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use clap::{Parser, Subcommand, ValueEnum};
 use cloud_tco::pricing::ServerRequest;
 use cloud_tco::report::{self, Lang, MoneyUnit};
