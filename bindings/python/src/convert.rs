@@ -52,45 +52,137 @@ pub(crate) fn type_name(obj: &Bound<'_, PyAny>) -> String {
 // Core JSON → Python
 // ---------------------------------------------------------------------------------------------
 
-/// Keys whose string values are exact decimals (money, quantities, percentages).
-const DECIMAL_KEYS: [&str; 18] = [
-    "amounts",
-    "unit_price",
-    "quantity",
-    "charge",
-    "price",
-    "usage_fee",
-    "conversion",
-    "sw_build",
-    "other",
-    "total",
-    "vat",
-    "total_with_vat",
-    "usage_fee_with_vat",
-    "project_total",
-    "project_total_with_vat",
-    "vat_pct",
-    "discount_pct",
-    "price_escalation_pct",
-];
+/// How the strings and objects of one report's JSON become Python values: which keys hold exact
+/// decimals, which objects are keyed by fiscal year, which strings are dates or whole numbers.
+/// A key's meaning is the same wherever it appears in its report.
+pub(crate) struct Schema {
+    /// Keys whose string values are exact decimals (money, quantities, percentages, kWh…).
+    decimal: &'static [&'static str],
+    /// Keys whose objects are keyed by fiscal year (the keys become `int`).
+    year_keyed: &'static [&'static str],
+    /// Keys whose string values are dates (`YYYY-MM-DD`).
+    dates: &'static [&'static str],
+    /// Keys whose string values are whole numbers (`int`).
+    ints: &'static [&'static str],
+}
 
-/// Keys whose objects are keyed by fiscal year.
-const YEAR_KEYED: [&str; 5] = ["amounts", "by_year", "unit_price", "quantity", "provenance"];
+/// The plan report (SPEC §6, `cloud-tco plan --format json`), with its `pre_consultation`.
+pub(crate) const PLAN_JSON: Schema = Schema {
+    decimal: &[
+        "amounts",
+        "unit_price",
+        "quantity",
+        "charge",
+        "price",
+        "usage_fee",
+        "conversion",
+        "sw_build",
+        "other",
+        "total",
+        "vat",
+        "total_with_vat",
+        "usage_fee_with_vat",
+        "project_total",
+        "project_total_with_vat",
+        "vat_pct",
+        "discount_pct",
+        "price_escalation_pct",
+        // pre_consultation
+        "threshold",
+        "amount",
+        "amount_excl_vat",
+        // the provenance of SaaS lines
+        "included_users",
+        "extra_user_price",
+        "setup_fee",
+        "operation_pct",
+        "users",
+    ],
+    year_keyed: &[
+        "amounts",
+        "by_year",
+        "unit_price",
+        "quantity",
+        "provenance",
+        "users",
+    ],
+    dates: &["from", "to"],
+    ints: &[],
+};
 
-/// Keys whose string values are dates (`usage_window.from`, `.to`).
-const DATE_KEYS: [&str; 2] = ["from", "to"];
+/// The TCO report (`cloud-tco tco --format json`).
+pub(crate) const TCO_JSON: Schema = Schema {
+    decimal: &[
+        "by_year",
+        "cumulative",
+        "total",
+        "amounts",
+        "cloud",
+        "on_premises",
+        "savings",
+        "discount_rate_pct",
+        "power_kw",
+        "pue",
+        "hours_per_year",
+        "trees_per_kwh",
+        "kwh_saved_by_year",
+        "trees_by_year",
+        "facility_kwh_by_year",
+        "kwh_saved_total",
+        "trees_total",
+        "facility_kwh_total",
+    ],
+    year_keyed: &[
+        "by_year",
+        "cumulative",
+        "amounts",
+        "kwh_saved_by_year",
+        "trees_by_year",
+        "facility_kwh_by_year",
+    ],
+    dates: &["from", "to"],
+    ints: &[],
+};
 
-/// Converts the core's report JSON (SPEC §6) to Python: amounts, unit prices, quantities and
-/// percentages as `Decimal`, dates as `datetime.date`, year keys as `int`; otherwise the same
-/// shape.
-pub(crate) fn report_to_py<'py>(py: Python<'py>, value: &Value) -> PyResult<Bound<'py, PyAny>> {
-    json_to_py(py, value, None)
+/// The SLA report (`cloud-tco sla --format json`); the grade letters `S`, `A`, `B`, `C` key the
+/// thresholds and the composite grade bands.
+pub(crate) const SLA_JSON: Schema = Schema {
+    decimal: &[
+        "target_max",
+        "target_min",
+        "measured",
+        "weight",
+        "weighted_score",
+        "composite",
+        "reduction_pct",
+        "fee",
+        "reduction",
+        "reduced_fee",
+        "S",
+        "A",
+        "B",
+        "C",
+    ],
+    year_keyed: &[],
+    dates: &[],
+    ints: &["score"],
+};
+
+/// Converts a report of the core to Python as `schema` says: exact decimals as `Decimal`, dates
+/// as `datetime.date`, fiscal-year keys as `int`; otherwise the same shape.
+pub(crate) fn report_to_py<'py>(
+    py: Python<'py>,
+    value: &Value,
+    schema: &Schema,
+) -> PyResult<Bound<'py, PyAny>> {
+    json_to_py(py, value, None, schema)
 }
 
 fn json_to_py<'py>(
     py: Python<'py>,
     value: &Value,
     key: Option<&str>,
+    schema: &Schema,
 ) -> PyResult<Bound<'py, PyAny>> {
     Ok(match value {
         Value::Null => py.None().into_bound(py),
@@ -106,24 +198,30 @@ fn json_to_py<'py>(
             }
         }
         Value::String(s) => match key {
-            Some(k) if DECIMAL_KEYS.contains(&k) => decimal_from_text(py, s)?,
-            Some(k) if DATE_KEYS.contains(&k) => date_from_text(py, s)?,
+            Some(k) if schema.decimal.contains(&k) => decimal_from_text(py, s)?,
+            Some(k) if schema.dates.contains(&k) => date_from_text(py, s)?,
+            Some(k) if schema.ints.contains(&k) => match s.parse::<i64>() {
+                Ok(i) => i.into_pyobject(py)?.into_any(),
+                Err(_) => PyString::new(py, s).into_any(),
+            },
             _ => PyString::new(py, s).into_any(),
         },
         Value::Array(items) => {
             let list = PyList::empty(py);
             for item in items {
-                list.append(json_to_py(py, item, key)?)?;
+                list.append(json_to_py(py, item, key, schema)?)?;
             }
             list.into_any()
         }
         Value::Object(map) => {
             let dict = PyDict::new(py);
-            let year_keyed = key.is_some_and(|k| YEAR_KEYED.contains(&k));
+            let year_keyed = key.is_some_and(|k| schema.year_keyed.contains(&k));
             for (k, v) in map {
                 match k.parse::<i32>() {
-                    Ok(year) if year_keyed => dict.set_item(year, json_to_py(py, v, key)?)?,
-                    _ => dict.set_item(k, json_to_py(py, v, Some(k))?)?,
+                    Ok(year) if year_keyed => {
+                        dict.set_item(year, json_to_py(py, v, key, schema)?)?
+                    }
+                    _ => dict.set_item(k, json_to_py(py, v, Some(k), schema)?)?,
                 }
             }
             dict.into_any()
@@ -143,21 +241,21 @@ fn child_path(path: &str, key: &str) -> String {
     }
 }
 
-fn shown(path: &str) -> &str {
+fn shown<'a>(path: &'a str, root: &'a str) -> &'a str {
     if path.is_empty() {
-        "the project"
+        root
     } else {
         path
     }
 }
 
 /// Plain decimal text of a `decimal.Decimal` (no exponent): `format(d, "f")`.
-fn plain_decimal_text(obj: &Bound<'_, PyAny>, path: &str) -> PyResult<String> {
+fn plain_decimal_text(obj: &Bound<'_, PyAny>, path: &str, root: &str) -> PyResult<String> {
     let finite: bool = obj.call_method0("is_finite")?.extract()?;
     if !finite {
         return Err(PyValueError::new_err(format!(
             "{}: {} is not a finite number",
-            shown(path),
+            shown(path, root),
             obj.str()?
         )));
     }
@@ -174,6 +272,16 @@ pub(crate) fn float_text(v: f64) -> Option<String> {
 /// Converts a Python value to JSON for the project schema (SPEC §4). `path` names the field in
 /// errors, e.g. `servers[0].vcpu`.
 pub(crate) fn py_to_json(obj: &Bound<'_, PyAny>, path: &str) -> PyResult<Value> {
+    to_json(obj, path, "the project")
+}
+
+/// [`py_to_json`] for another input than a project (e.g. an SLA evaluation); `root` names the
+/// whole value in errors (`the SLA data`).
+pub(crate) fn py_to_json_of(obj: &Bound<'_, PyAny>, root: &str) -> PyResult<Value> {
+    to_json(obj, "", root)
+}
+
+fn to_json(obj: &Bound<'_, PyAny>, path: &str, root: &str) -> PyResult<Value> {
     let py = obj.py();
     if obj.is_none() {
         return Ok(Value::Null);
@@ -193,12 +301,12 @@ pub(crate) fn py_to_json(obj: &Bound<'_, PyAny>, path: &str) -> PyResult<Value> 
             Some(n) if v.is_finite() => Ok(Value::Number(n)),
             _ => Err(PyValueError::new_err(format!(
                 "{}: {v} is not a finite number",
-                shown(path)
+                shown(path, root)
             ))),
         };
     }
     if obj.is_instance(decimal_type(py)?.as_any())? {
-        return Ok(Value::String(plain_decimal_text(obj, path)?));
+        return Ok(Value::String(plain_decimal_text(obj, path, root)?));
     }
     if obj.is_instance(date_type(py)?.as_any())? {
         return Ok(Value::String(obj.call_method0("isoformat")?.extract()?));
@@ -210,12 +318,12 @@ pub(crate) fn py_to_json(obj: &Bound<'_, PyAny>, path: &str) -> PyResult<Value> 
             let Ok(key) = k.extract::<String>() else {
                 return Err(PyTypeError::new_err(format!(
                     "{}: keys must be strings, not {} ({})",
-                    shown(path),
+                    shown(path, root),
                     type_name(&k),
                     k.repr()?
                 )));
             };
-            let value = py_to_json(&v, &child_path(path, &key))?;
+            let value = to_json(&v, &child_path(path, &key), root)?;
             map.insert(key, value);
         }
         return Ok(Value::Object(map));
@@ -223,7 +331,7 @@ pub(crate) fn py_to_json(obj: &Bound<'_, PyAny>, path: &str) -> PyResult<Value> 
     if obj.is_instance_of::<PyList>() || obj.is_instance_of::<PyTuple>() {
         let mut items = Vec::new();
         for (i, item) in obj.try_iter()?.enumerate() {
-            items.push(py_to_json(&item?, &format!("{path}[{i}]"))?);
+            items.push(to_json(&item?, &format!("{path}[{i}]"), root)?);
         }
         return Ok(Value::Array(items));
     }
@@ -234,7 +342,7 @@ pub(crate) fn py_to_json(obj: &Bound<'_, PyAny>, path: &str) -> PyResult<Value> 
     }
     Err(PyTypeError::new_err(format!(
         "{}: a value of type {} cannot be used; use str, int, Decimal, float, bool, datetime.date, dict or list",
-        shown(path),
+        shown(path, root),
         type_name(obj)
     )))
 }
@@ -363,4 +471,45 @@ pub(crate) fn class_arg<'a, 'py, T: pyo3::type_object::PyTypeCheck>(
 ) -> PyResult<&'a Bound<'py, T>> {
     obj.cast::<T>()
         .map_err(|_| PyTypeError::new_err(format!("{name} must be {what}, not {}", type_name(obj))))
+}
+
+/// The decimal text of a number argument (e.g. a rate in percent): a `Decimal` in plain
+/// notation, an `int` as its digits, a `str` as written, a `float` at its shortest decimal form
+/// (`4.5` is exactly 4.5, as `Project.from_dict` reads floats). Any other type, `bool` included,
+/// is a `TypeError` that names the argument; NaN and infinities are a `ValueError`.
+pub(crate) fn number_text_arg(obj: &Bound<'_, PyAny>, name: &str) -> PyResult<String> {
+    let py = obj.py();
+    let not_finite = || {
+        PyValueError::new_err(format!(
+            "{name} must be a finite number, not {}",
+            obj.repr().map(|r| r.to_string()).unwrap_or_default()
+        ))
+    };
+    if obj.is_instance_of::<PyBool>() {
+        // A bool is an int to Python, but True is no rate.
+    } else if obj.is_instance_of::<PyString>() {
+        return obj.extract();
+    } else if obj.is_instance_of::<PyInt>() {
+        return Ok(obj.str()?.to_string());
+    } else if obj.is_instance_of::<PyFloat>() {
+        return float_text(obj.extract()?).ok_or_else(not_finite);
+    } else if obj.is_instance(decimal_type(py)?.as_any())? {
+        let finite: bool = obj.call_method0("is_finite")?.extract()?;
+        if !finite {
+            return Err(not_finite());
+        }
+        return py
+            .import("builtins")?
+            .getattr("format")?
+            .call1((obj, "f"))?
+            .extract();
+    } else if obj.hasattr("__index__")? {
+        // numpy integers and other int-like scalars.
+        let index = py.import("operator")?.call_method1("index", (obj,))?;
+        return Ok(index.str()?.to_string());
+    }
+    Err(PyTypeError::new_err(format!(
+        "{name} must be a Decimal, int, str or float, not {}",
+        type_name(obj)
+    )))
 }

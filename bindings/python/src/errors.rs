@@ -7,11 +7,14 @@
 //! and be read by type checkers like any other Python class.
 
 use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::time::{Duration, Instant};
 
+use cloud_tco::sla::SlaError;
 use cloud_tco::{Error, PricingError, Problem};
 use pyo3::prelude::*;
 use pyo3::type_object::PyTypeInfo;
 use pyo3::types::{PyDict, PyList};
+use rayon::prelude::*;
 
 /// The exception classes of `cloud_tco/_errors.py`.
 mod exc {
@@ -21,12 +24,15 @@ mod exc {
     pyo3::import_exception!(cloud_tco._errors, PricingError);
     pyo3::import_exception!(cloud_tco._errors, TooLargeError);
     pyo3::import_exception!(cloud_tco._errors, ReportError);
+    pyo3::import_exception!(cloud_tco._errors, SlaError);
 }
 
 /// Why a call into the core failed.
 pub(crate) enum Fault {
     /// The core reported an error.
     Core(Error),
+    /// An SLA file is not valid (the core keeps this error apart from [`Error`]).
+    Sla(SlaError),
     /// The core panicked; the text is the panic message.
     Panic(String),
 }
@@ -37,11 +43,22 @@ impl From<Error> for Fault {
     }
 }
 
+impl From<SlaError> for Fault {
+    fn from(e: SlaError) -> Self {
+        Fault::Sla(e)
+    }
+}
+
 /// Runs `f`, turning a panic into [`Fault::Panic`] so that it can never cross into Python as a
 /// `PanicException` (which derives from `BaseException` and escapes `except Exception`).
 pub(crate) fn guarded<T>(f: impl FnOnce() -> Result<T, Error>) -> Result<T, Fault> {
+    guarded_any(f)
+}
+
+/// [`guarded`] for a call whose error is any kind of [`Fault`] (e.g. the core's `SlaError`).
+pub(crate) fn guarded_any<T, E: Into<Fault>>(f: impl FnOnce() -> Result<T, E>) -> Result<T, Fault> {
     match catch_unwind(AssertUnwindSafe(f)) {
-        Ok(result) => result.map_err(Fault::Core),
+        Ok(result) => result.map_err(Into::into),
         Err(payload) => {
             let text = if let Some(s) = payload.downcast_ref::<&str>() {
                 (*s).to_owned()
@@ -62,9 +79,55 @@ where
     T: Send,
     F: FnOnce() -> Result<T, Error> + Send,
 {
-    let result = py.detach(|| guarded(f));
+    detached_any(py, f)
+}
+
+/// [`detached`] for a call whose error is any kind of [`Fault`].
+pub(crate) fn detached_any<T, E, F>(py: Python<'_>, f: F) -> PyResult<T>
+where
+    T: Send,
+    E: Into<Fault>,
+    F: FnOnce() -> Result<T, E> + Send,
+{
+    let result = py.detach(|| guarded_any(f));
     py.check_signals()?;
     result.map_err(|fault| fault.into_pyerr(py))
+}
+
+/// How long the core works between two checks for Ctrl-C in the long calls (`plan_many`,
+/// `batch`).
+pub(crate) const SLICE: Duration = Duration::from_millis(50);
+
+/// Maps `f` over `items` on every core (rayon) with the GIL released, in slices of about
+/// [`SLICE`] between which Ctrl-C is checked: a `KeyboardInterrupt` stops the work promptly.
+/// Results keep the input order. `f` must not panic across the boundary: wrap core calls in
+/// [`guarded`].
+pub(crate) fn detached_map<T, R, F>(py: Python<'_>, items: &[T], f: F) -> PyResult<Vec<R>>
+where
+    T: Sync,
+    R: Send,
+    F: Fn(&T) -> R + Sync,
+{
+    let mut out = Vec::with_capacity(items.len());
+    // Start with one item per thread, then size the slices to take about SLICE each.
+    let mut chunk = rayon::current_num_threads().max(1);
+    let mut next = 0;
+    while next < items.len() {
+        let end = next.saturating_add(chunk).min(items.len());
+        let slice = &items[next..end];
+        let started = Instant::now();
+        let done: Vec<R> = py.detach(|| slice.par_iter().map(&f).collect());
+        let took = started.elapsed();
+        py.check_signals()?;
+        out.extend(done);
+        next = end;
+        if took < SLICE / 2 {
+            chunk = chunk.saturating_mul(2);
+        } else if took > SLICE * 2 && chunk > 1 {
+            chunk /= 2;
+        }
+    }
+    Ok(out)
 }
 
 impl Fault {
@@ -224,6 +287,7 @@ fn build(
                 vec![problem(None, message)],
             )
         }
+        Fault::Sla(e) => (exc::SlaError::type_object(py), e.to_string(), e.problems),
         Fault::Core(e @ Error::Report(_)) => {
             let message = e.to_string();
             (

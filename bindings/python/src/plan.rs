@@ -2,7 +2,7 @@
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use chrono::Datelike;
 use cloud_tco::report::{self, Lang, MoneyUnit};
@@ -12,8 +12,10 @@ use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList};
 
 use crate::catalog::PyCatalog;
-use crate::convert::{bool_arg, class_arg, opt_str_arg, report_to_py, str_arg, type_name};
-use crate::errors::{detached, guarded, Fault};
+use crate::convert::{
+    bool_arg, class_arg, opt_str_arg, report_to_py, str_arg, type_name, PLAN_JSON,
+};
+use crate::errors::{detached, guarded, Fault, SLICE};
 use crate::project::PyProject;
 use crate::tables;
 
@@ -77,11 +79,11 @@ pub(crate) fn parse_basis(basis: Option<&str>) -> Result<Option<PriceBasis>, Err
     Ok(basis.map(str::parse::<PriceBasis>).transpose()?)
 }
 
-fn lang_arg(lang: Option<&Bound<'_, PyAny>>) -> PyResult<Lang> {
+pub(crate) fn lang_arg(lang: Option<&Bound<'_, PyAny>>) -> PyResult<Lang> {
     lang_of(&str_arg(lang, "lang", "ko")?)
 }
 
-fn lang_of(lang: &str) -> PyResult<Lang> {
+pub(crate) fn lang_of(lang: &str) -> PyResult<Lang> {
     match lang {
         "ko" => Ok(Lang::Ko),
         "en" => Ok(Lang::En),
@@ -91,11 +93,11 @@ fn lang_of(lang: &str) -> PyResult<Lang> {
     }
 }
 
-fn unit_arg(unit: Option<&Bound<'_, PyAny>>, default: &str) -> PyResult<MoneyUnit> {
+pub(crate) fn unit_arg(unit: Option<&Bound<'_, PyAny>>, default: &str) -> PyResult<MoneyUnit> {
     unit_of(&str_arg(unit, "unit", default)?)
 }
 
-fn unit_of(unit: &str) -> PyResult<MoneyUnit> {
+pub(crate) fn unit_of(unit: &str) -> PyResult<MoneyUnit> {
     match unit {
         "won" => Ok(MoneyUnit::Won),
         "thousand" => Ok(MoneyUnit::Thousand),
@@ -108,7 +110,7 @@ fn unit_of(unit: &str) -> PyResult<MoneyUnit> {
 
 /// Writes `bytes` to `path` through a temporary file beside it and a rename, so that a failure
 /// never leaves a truncated or clobbered file (as the command line does).
-fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+pub(crate) fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     let dir = match path.parent() {
         Some(p) if !p.as_os_str().is_empty() => p,
         _ => Path::new("."),
@@ -131,7 +133,11 @@ impl PyPlan {
 
     fn json_part<'py>(&self, py: Python<'py>, key: &str) -> PyResult<Bound<'py, PyAny>> {
         let value = self.json(py)?;
-        report_to_py(py, value.get(key).unwrap_or(&serde_json::Value::Null))
+        report_to_py(
+            py,
+            value.get(key).unwrap_or(&serde_json::Value::Null),
+            &PLAN_JSON,
+        )
     }
 }
 
@@ -184,7 +190,24 @@ impl PyPlan {
     /// The whole JSON report (SPEC §6) as Python values: money as `decimal.Decimal`, year keys
     /// as `int`, dates as `datetime.date`.
     fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        report_to_py(py, &self.json(py)?)
+        report_to_py(py, &self.json(py)?, &PLAN_JSON)
+    }
+
+    /// The pre-consultation check (정보화사업 사전협의, guide §4.3.1) when the project names its
+    /// `institution`, else `None`: a dict with `institution`, `threshold`, `amount` (the largest
+    /// fiscal year's total with VAT), `amount_excl_vat` (`Decimal`), `year`, `reaches_threshold`,
+    /// `required`, `reason` and a Korean `note` — the `pre_consultation` object of the JSON
+    /// report. Information only, never an error.
+    #[getter]
+    fn pre_consultation<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        match &self.inner.pre_consultation {
+            None => Ok(py.None().into_bound(py)),
+            Some(pc) => {
+                let value = guarded(|| Ok(report::json::pre_consultation_json(pc)))
+                    .map_err(|f| f.into_pyerr(py))?;
+                report_to_py(py, &value, &PLAN_JSON)
+            }
+        }
     }
 
     /// The JSON report, exactly the text of `cloud-tco plan PROJECT --format json` (with its
@@ -294,6 +317,12 @@ impl PyPlan {
         let w = &self.inner.window;
         let years = w.end.succ_opt().map(|next| next.year() - w.start.year());
         d.set_item("usage_years", years)?;
+        if let Some(pc) = &self.inner.pre_consultation {
+            let (status, note) = guarded(|| Ok((pc.status(Lang::Ko), pc.note(Lang::Ko))))
+                .map_err(|f| f.into_pyerr(py))?;
+            d.set_item("pre_consultation_status", status)?;
+            d.set_item("pre_consultation_note", note)?;
+        }
         Ok(d)
     }
 
@@ -346,9 +375,6 @@ pub fn plan(
     })?;
     Ok(PyPlan { inner })
 }
-
-/// How long the core works between two checks for Ctrl-C in `plan_many`.
-const SLICE: Duration = Duration::from_millis(50);
 
 /// Prices many projects against one catalog with the GIL released, checking for Ctrl-C every
 /// 50 ms (a `KeyboardInterrupt` stops the batch promptly).

@@ -403,3 +403,72 @@ def test_plan_many_collects_errors(guide_project: cloud_tco.Project) -> None:
         cloud_tco.plan_many([ok, guide_project], basis="provider:C")
     notes = getattr(e.value, "__notes__", [])
     assert any("projects[1]" in n for n in notes)
+
+
+# ---------------------------------------------------------------------------------------------
+# Pre-consultation (사전협의, guide §4.3.1)
+# ---------------------------------------------------------------------------------------------
+
+REBUILD_LOCAL = """
+name = "전자민원 재구축"
+kind = "rebuild"
+institution = "local"
+budget_year = 2027
+service_start = "2027-01-01"
+[[costs]]
+item = "sw_build"
+year = 2027
+amount = 50000000
+"""
+
+
+def test_pre_consultation_absent_without_institution(guide_plan: cloud_tco.Plan) -> None:
+    assert guide_plan.pre_consultation is None
+    assert "pre_consultation" not in guide_plan.to_dict()
+    assert "사전협의" not in guide_plan._repr_html_()
+
+
+def test_pre_consultation_matches_cli(cli: Path, tmp_path: Path) -> None:
+    path = tmp_path / "rebuild.toml"
+    path.write_text(REBUILD_LOCAL, encoding="utf-8")
+    run = run_cli(cli, "plan", str(path), "--format", "json")
+    assert run.returncode == 0, run.stderr
+    plan = cloud_tco.plan(cloud_tco.Project.from_toml(path))
+    assert plan.to_json() == run.stdout
+    expected = json.loads(run.stdout)["pre_consultation"]
+    pc = plan.pre_consultation
+    assert pc is not None
+    assert pc == plan.to_dict()["pre_consultation"]
+    # 50,000,000 + 10 % VAT = 55,000,000 ≥ 50,000,000 for a 기초자치단체.
+    assert pc["amount"] == Decimal("55000000") and pc["amount_excl_vat"] == Decimal("50000000")
+    assert pc["threshold"] == Decimal("50000000")
+    for key in ("threshold", "amount", "amount_excl_vat"):
+        assert isinstance(pc[key], Decimal) and str(pc[key]) == expected[key]  # type: ignore[literal-required]
+    for key in ("institution", "year", "reaches_threshold", "required", "reason", "note"):
+        assert pc[key] == expected[key], key  # type: ignore[literal-required]
+    assert pc["required"] is True and pc["reason"] == "amount_at_or_above_threshold"
+    # The information line of the HTML is the CLI table's.
+    table = run_cli(cli, "plan", str(path)).stdout
+    line = next(l for l in table.splitlines() if l.startswith("사전협의 대상 여부:"))
+    html = plan._repr_html_()
+    assert "사전협의 대상 여부: <strong>대상</strong> — " + pc["note"] in html
+    assert line == f"사전협의 대상 여부: 대상 — {pc['note']}"
+
+
+@pytest.mark.parametrize(
+    ("kind", "institution", "status", "required", "reason"),
+    [
+        ("conversion", "central", "생략 가능", False, "exempt_conversion"),
+        ("new", "central", "대상", True, "new_project"),
+        ("rebuild", "metropolitan", "비대상", False, "amount_below_threshold"),
+    ],
+)
+def test_pre_consultation_outcomes(
+    kind: str, institution: str, status: str, required: bool, reason: str
+) -> None:
+    d = dict(MINIMAL, kind=kind, institution=institution, costs=[])
+    plan = cloud_tco.plan(cloud_tco.Project.from_dict(d))
+    pc = plan.pre_consultation
+    assert pc is not None
+    assert (pc["required"], pc["reason"], pc["institution"]) == (required, reason, institution)
+    assert f"사전협의 대상 여부: <strong>{status}</strong>" in plan._repr_html_()

@@ -40,11 +40,14 @@ def test_notebook_runs() -> None:
     outputs = [o for cell in nb.cells if cell.cell_type == "code" for o in cell.outputs]
     assert not [o for o in outputs if o.output_type == "error"]
     html = "\n".join(o.get("data", {}).get("text/html", "") for o in outputs)
-    # The 평균단가 table, the plan table and the comparison render as Korean HTML tables.
-    for text in ["평균단가", "중기재정계획", "이용료 소계", "합계(부가세 포함)", "공급자별 비교"]:
+    # The 평균단가 table, the plan table, the comparison and the TCO render as Korean HTML tables.
+    for text in ["평균단가", "중기재정계획", "이용료 소계", "합계(부가세 포함)", "공급자별 비교",
+                 "TCO 비교", "온프레미스 합계", "손익분기 연도", "순현재가치", "누적 절감액"]:
         assert text in html, text
-    # The chart was drawn.
-    assert any("image/png" in o.get("data", {}) for o in outputs)
+    printed = "\n".join(o.get("text", "") for o in outputs if o.output_type == "stream")
+    assert "손익분기 연도: 2031" in printed
+    # Both charts were drawn: the plan's bars and the TCO's cumulative costs.
+    assert sum("image/png" in o.get("data", {}) for o in outputs) == 2
     # The kernel ran this interpreter (the virtualenv's) and this build of cloud_tco.
     import cloud_tco
 

@@ -19,8 +19,12 @@ MONEY_KEYS = {
     "amounts", "unit_price", "quantity", "charge", "price", "usage_fee", "conversion", "sw_build",
     "other", "total", "vat", "total_with_vat", "usage_fee_with_vat", "project_total",
     "project_total_with_vat", "vat_pct", "discount_pct", "price_escalation_pct",
+    # pre_consultation
+    "threshold", "amount", "amount_excl_vat",
+    # the provenance of SaaS lines
+    "included_users", "extra_user_price", "setup_fee", "operation_pct", "users",
 }
-YEAR_KEYED = {"amounts", "by_year", "unit_price", "quantity", "provenance"}
+YEAR_KEYED = {"amounts", "by_year", "unit_price", "quantity", "provenance", "users"}
 
 
 def expected_python(value: Any, key: str | None = None) -> Any:

@@ -135,3 +135,69 @@ def test_ctrl_c_stops_plan_many_promptly(guide_project: cloud_tco.Project) -> No
     finally:
         timer.cancel()
     assert time.perf_counter() - start < 5.0
+
+
+# ---------------------------------------------------------------------------------------------
+# TCO, SLA and batch
+# ---------------------------------------------------------------------------------------------
+
+from conftest import EXAMPLES  # noqa: E402
+
+
+@pytest.mark.skipif(tomllib is None, reason="tomllib needs Python 3.11")
+def test_odd_on_premises_raise_only_expected_errors(catalog: cloud_tco.Catalog) -> None:
+    rng = random.Random(4501)
+    base = tomllib.loads((EXAMPLES / "conversion.toml").read_text(encoding="utf-8"))  # type: ignore[union-attr]
+    section = {"on_premises": base["on_premises"], **{k: base[k] for k in
+               ("name", "kind", "budget_year", "service_start", "usage_years")}}
+    for d in mutations(section, rng, 300):
+        rate = rng.choice([None, "4.5", 0, -99.9, 100, Decimal("1E+2"), "7.25"])
+        try:
+            t = cloud_tco.tco(cloud_tco.Project.from_dict(d), catalog, discount_rate=rate)
+            t.to_pandas()
+            t.to_json()
+            t._repr_html_()
+        except EXPECTED:
+            pass
+
+
+@pytest.mark.skipif(tomllib is None, reason="tomllib needs Python 3.11")
+def test_odd_sla_inputs_raise_only_expected_errors() -> None:
+    rng = random.Random(552)
+    base = tomllib.loads((EXAMPLES / "sla.toml").read_text(encoding="utf-8"))  # type: ignore[union-attr]
+    for d in mutations(base, rng, 400):
+        try:
+            r = cloud_tco.sla(data=d)
+            r.to_pandas()
+            r.to_json()
+            r._repr_html_()
+        except EXPECTED:
+            pass
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["", "fee = ", "fee = 1", "fee = -1\n[[indicators]]", "\x00", 'fee = "1e400"',
+     "fee = 99999999999999999999999999999999\n[[indicators]]\nname='a'\ntarget_max=1\n"
+     "target_min=0\nmeasured=1\ndirection='higher'\nweight=1\n"],
+)
+def test_odd_sla_text_raises_only_expected_errors(text: str) -> None:
+    try:
+        cloud_tco.sla(toml=text).to_json()
+    except EXPECTED:
+        pass
+
+
+def test_odd_jsonl_lines_are_rows_not_panics(tmp_path: Any) -> None:
+    path = tmp_path / "odd.jsonl"
+    lines = ["{", "[]", "null", '{"budget_year": 2027}', '"x"', "\ufeff{}", "{}" * 3,
+             '{"name": 5, "kind": "new", "budget_year": 2027, "service_start": "2027-01-01"}']
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    df = cloud_tco.batch(path)
+    assert len(df) == len(lines)
+    assert df["error"].notna().all()
+    path.write_bytes(b'{"name": "\xff"}\n')
+    try:
+        cloud_tco.batch(path)
+    except EXPECTED:
+        pass

@@ -5,6 +5,9 @@ combined into a reference price (평균단가), priced by fiscal year into the m
 (중기재정계획), the usage-fee scale over the usage window (7년 이용료 규모) and the project total
 (총사업비), following 「행정·공공기관 클라우드컴퓨팅서비스 이용안내서」.
 
+Beside plans: the 7-year TCO against staying on premises (``tco``), the service-level
+evaluation (``sla``) and the repricing of many projects at once (``batch``).
+
 Money is ``decimal.Decimal`` (whole won; unit prices with two decimals), never ``float``::
 
     import cloud_tco
@@ -16,15 +19,20 @@ Money is ``decimal.Decimal`` (whole won; unit prices with two decimals), never `
 
 from __future__ import annotations
 
+from ._api import tco
 from ._cloud_tco import (
     Catalog,
     Plan,
     Project,
+    SlaResult,
+    Tco,
     __version__,
+    batch,
     compare,
     plan,
     plan_many,
     prices,
+    sla,
 )
 from ._errors import (
     CatalogError,
@@ -33,9 +41,24 @@ from ._errors import (
     Problem,
     ProjectError,
     ReportError,
+    SlaError,
     TooLargeError,
 )
-from ._types import Amounts, Line, MidtermTotals, PlanDict, Totals, UsageWindowTotals
+from ._types import (
+    Amounts,
+    Energy,
+    Line,
+    MidtermTotals,
+    Npv,
+    PlanDict,
+    PreConsultation,
+    SlaDict,
+    SlaIndicator,
+    TcoDict,
+    TcoTotals,
+    Totals,
+    UsageWindowTotals,
+)
 
 __all__ = [
     "Catalog",
@@ -45,12 +68,18 @@ __all__ = [
     "plan",
     "plan_many",
     "compare",
+    "tco",
+    "Tco",
+    "sla",
+    "SlaResult",
+    "batch",
     "CloudTcoError",
     "CatalogError",
     "ProjectError",
     "PricingError",
     "TooLargeError",
     "ReportError",
+    "SlaError",
     "Problem",
     "Amounts",
     "MidtermTotals",
@@ -58,5 +87,12 @@ __all__ = [
     "Totals",
     "Line",
     "PlanDict",
+    "PreConsultation",
+    "TcoDict",
+    "TcoTotals",
+    "Npv",
+    "Energy",
+    "SlaDict",
+    "SlaIndicator",
     "__version__",
 ]

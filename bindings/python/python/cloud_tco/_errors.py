@@ -27,6 +27,7 @@ __all__ = [
     "PricingError",
     "TooLargeError",
     "ReportError",
+    "SlaError",
 ]
 
 
@@ -133,3 +134,8 @@ class TooLargeError(CloudTcoError, ValueError):
 
 class ReportError(CloudTcoError):
     """A report (e.g. the Excel workbook) could not be produced."""
+
+
+class SlaError(CloudTcoError, ValueError):
+    """An SLA evaluation file (or its text or dict) is not valid: every problem with its file,
+    line and field path (e.g. ``indicators[2].target_min``)."""

@@ -91,6 +91,7 @@ _STYLE = (
     ".cloud-tco tr.sum td, .cloud-tco tr.sum th {font-weight: bold;}"
     ".cloud-tco .mid {background: rgba(66, 133, 244, 0.08);}"
     ".cloud-tco caption {caption-side: top; text-align: left;}"
+    ".cloud-tco tr.rule td, .cloud-tco tr.rule th {border-top: 1px solid currentColor;}"
     "</style>"
 )
 
@@ -296,6 +297,12 @@ def plan_html(plan: Any) -> str:
         f"예산요구연도: {data['budget_year']} · 이용 기간: {window['from']} ~ {window['to']} "
         f"(단위: 원, 부가세 별도; 음영: 중기재정계획 {mid['from']}~{mid['to']})"
     )
+    if "pre_consultation_status" in labels:
+        # Information, never an error: the line of `cloud-tco plan` (사전협의, guide §4.3.1).
+        title += (
+            f"<br>사전협의 대상 여부: <strong>{html.escape(labels['pre_consultation_status'])}</strong>"
+            f" — {html.escape(labels['pre_consultation_note'])}"
+        )
     table = _table(head, rows, title, mid_columns=mid_idx)
     summary_rows = [
         (
@@ -327,3 +334,165 @@ def plan_html(plan: Any) -> str:
         [("구분", False), ("부가세 별도", True), ("부가세 포함", True)], summary_rows, "<strong>요약</strong>"
     )
     return f'<div class="cloud-tco-plan">{_STYLE}{table}<br>{summary}</div>'
+
+
+# ---------------------------------------------------------------------------------------------
+# TCO against staying on premises
+# ---------------------------------------------------------------------------------------------
+
+
+def tco_html(tco: Any) -> str:
+    data = tco.to_dict()
+    form = tco._form()
+    years = list(data["years"])
+    window, npv, energy = data["usage_window"], data["npv"], data["energy"]
+    rate = f"{npv['discount_rate_pct']}%"
+    head = [("구분", False)] + [(str(y), True) for y in years] + [("합계", True)]
+    rows = []
+    for label, values, total, style in form["rows"]:
+        cells = [(str(label), False)] + [(money(v), True) for v in values]
+        cells.append((money(total), True))
+        rows.append((cells, style))
+    n = form["usage_years"]
+    title = (
+        f"<strong>{n if n is not None else '-'}년 TCO 비교: 클라우드 대 온프레미스 유지</strong> "
+        f"(비용효율성, 레거시 기준) — {html.escape(data['project'])} · "
+        f"단가 기준: {html.escape(form['basis'])} · 이용 기간: {window['from']} ~ {window['to']} · "
+        f"할인율: {rate} (기준연도 {npv['base_year']}) (단위: 원, 부가세 별도)"
+    )
+    table = _table(head, rows, title)
+    break_even = f"<p><strong>{html.escape(form['break_even'])}</strong></p>"
+    npv_rows = [
+        ([("클라우드", False), (money(npv["cloud"]), True)], ""),
+        ([("온프레미스", False), (money(npv["on_premises"]), True)], ""),
+        ([("절감액", False), (money(npv["savings"]), True)], "sum"),
+    ]
+    npv_table = _table(
+        [("구분", False), ("금액", True)],
+        npv_rows,
+        f"<strong>순현재가치 (NPV, 할인율 {rate}, {npv['base_year']}년 기준)</strong>",
+    )
+    energy_title = "<strong>에너지·탄소 저감</strong> (안내서 §5.5.4: 서버 전력 기준, 1kWh당 0.07그루)"
+    if energy["power_kw"] is None:
+        energy_part = f"<p>{energy_title}: 전력 사용량(power_kw)이 없어 산정하지 않음</p>"
+    else:
+        energy_rows = []
+        for label, key in (
+            ("절감 전력량 (kWh)", "kwh_saved"),
+            ("식재 효과 (그루)", "trees"),
+            (f"전산실 전력량 (kWh, PUE {energy['pue']})", "facility_kwh"),
+        ):
+            by_year = energy[f"{key}_by_year"]
+            cells = [(label, False)] + [(money(by_year.get(y)), True) for y in years]
+            cells.append((money(energy[f"{key}_total"]), True))
+            energy_rows.append((cells, ""))
+        energy_part = _table(head, energy_rows, energy_title)
+    return (
+        f'<div class="cloud-tco-tco">{_STYLE}{table}{break_even}{npv_table}<br>{energy_part}</div>'
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# SLA evaluation
+# ---------------------------------------------------------------------------------------------
+
+SLA_TITLES = {
+    "name": "지표",
+    "direction": "방향",
+    "target_max": "최대목표(E)",
+    "target_min": "최소목표(m)",
+    "measured": "측정값",
+    "threshold_S": "S 기준",
+    "threshold_A": "A 기준",
+    "threshold_B": "B 기준",
+    "threshold_C": "C 기준",
+    "score": "점수",
+    "grade": "등급",
+    "weight": "가중치",
+    "weighted_score": "환산점수",
+}
+
+
+def _render_sla(df: pd.DataFrame, labels: Mapping[str, Any]) -> str:
+    columns = [c for c in SLA_TITLES if c in df.columns]
+    head = [(SLA_TITLES[c], c not in ("name", "direction", "grade")) for c in columns]
+    grades, directions = labels["grades"], labels["directions"]
+    rows = []
+    for _, r in df.iterrows():
+        cells = []
+        for c in columns:
+            v = r[c]
+            if c == "grade":
+                cells.append((grades.get(v, money(v)), False))
+            elif c == "direction":
+                cells.append((directions.get(v, money(v)), False))
+            else:
+                cells.append((money(v), c != "name"))
+        rows.append((cells, ""))
+    return _STYLE + _table(head, rows, "<strong>서비스수준 평가 지표</strong>")
+
+
+def sla_frame(
+    data: Mapping[str, Sequence[Any]], columns: Sequence[str], labels: Mapping[str, Any]
+) -> pd.DataFrame:
+    df = pd.DataFrame({c: _column(list(data[c])) for c in columns}, columns=list(columns))
+    return _labelled(df, functools.partial(_render_sla, labels=labels))
+
+
+def sla_html(result: Any) -> str:
+    data = result.to_dict()
+    labels = result._labels()
+    grades = labels["grades"]
+    info = [f"평가명: {html.escape(data['name'])}"]
+    if data.get("period") is not None:
+        info.append(f"평가 기간: {html.escape(data['period'])}")
+    info.append(
+        "가중치: 비율 (합계 1)" if data["weights"] == "fraction" else "가중치: 백분율 (합계 100%)"
+    )
+    frame_html = _render_sla(result.to_pandas(), labels)
+    rule = (
+        "<p>등급 기준(안내서 §5.5.2): S ≥ E, A ≥ m+(E−m)×0.7, B ≥ m+(E−m)×0.3, C ≥ m, F &lt; m "
+        "(낮을수록 우수한 지표는 부등호 반대)</p>"
+    )
+    bands = data["grade_bands"]
+    band_text = ", ".join(f"{g} ≥ {money(bands[g])}" for g in ("S", "A", "B", "C"))
+    summary_rows = [
+        ([("종합점수", False), (money(data["composite"]), True)], "sum"),
+        ([("종합등급", False), (f"{grades[data['grade']]} [{band_text}]", True)], "sum"),
+        ([("감면율", False), (f"{money(data['reduction_pct'])}%", True)], ""),
+        ([("이용료", False), (money(data["fee"]), True)], ""),
+        ([("감면액", False), (money(data["reduction"]), True)], ""),
+        ([("감면 후 이용료", False), (money(data["reduced_fee"]), True)], "sum"),
+    ]
+    summary = _table(
+        [("구분", False), ("값", True)], summary_rows, "<strong>종합평가</strong> (단위: 원)"
+    )
+    title = f"<p><strong>서비스수준 평가 (SLA)</strong> — {' · '.join(info)}</p>"
+    return f'<div class="cloud-tco-sla">{title}{frame_html}{rule}{summary}</div>'
+
+
+# ---------------------------------------------------------------------------------------------
+# Batch summary
+# ---------------------------------------------------------------------------------------------
+
+
+def batch_frame(
+    data: Sequence[Sequence[Any]], columns: Sequence[Any], attrs: Mapping[str, Any]
+) -> pd.DataFrame:
+    """The summary of ``cloud-tco batch``: whole columns from the extension, no per-row work.
+
+    ``project`` gets pandas' own text dtype; every other column is ``object`` so that ``None``
+    (an empty cell) and ``Decimal`` stay as they are.
+    """
+    import numpy as np
+
+    arrays = {}
+    for i, (name, values) in enumerate(zip(columns, data)):
+        # np.fromiter copies the pointers; np.array would look into every Decimal. An explicit
+        # object dtype keeps pandas from turning text with None into its string dtype (NaN).
+        array = np.fromiter(values, dtype=object, count=len(values))
+        arrays[name] = pd.Series(array) if i == 0 else pd.Series(array, dtype=object, copy=False)
+    df = pd.DataFrame(arrays, copy=False)
+    df.columns = pd.Index(list(columns), dtype=object)
+    df.attrs.update(attrs)
+    return df
