@@ -4,6 +4,8 @@
 //!   in memory (≈ 150 MB); throughput in bytes, so criterion prints MB/s (MiB/s).
 //! - `plan_20_servers`: `plan` of a 20-server, 7-year project on the embedded catalog.
 //! - `price_table_default`: `price_table` of the embedded catalog, average basis.
+//! - `batch/batch_100k`: `batch::run_jsonl` of 100,000 generated 20-server projects (JSON Lines
+//!   in memory → summary CSV to a sink), end to end on all cores; throughput in projects.
 //!
 //! Every benchmark checks its result (row count, known totals), once in full outside the timed
 //! loop and cheaply inside it, so a broken engine cannot bench fast.
@@ -21,8 +23,8 @@ use std::time::Duration;
 
 use cloud_tco::{plan, price_table, Catalog, PriceBasis};
 use cloud_tco_bench::{
-    check_plan_20_servers, check_price_table_default, expected_20_servers, generate_catalog_csv,
-    project_20_servers,
+    check_plan_20_servers, check_price_table_default, expected_20_servers, generate_batch_jsonl,
+    generate_catalog_csv, project_20_servers,
 };
 use criterion::{criterion_group, criterion_main, BatchSize, Criterion, SamplingMode, Throughput};
 
@@ -98,10 +100,60 @@ fn price_table_default(c: &mut Criterion) {
     });
 }
 
+const BATCH_PROJECTS: usize = 100_000;
+
+fn batch_100k(c: &mut Criterion) {
+    let jsonl = generate_batch_jsonl(BATCH_PROJECTS);
+    let catalog = Catalog::embedded();
+
+    // Full check once, outside the timed loop: every project plans, and the summary has one
+    // row per project after the header.
+    let mut summary = Vec::new();
+    let stats = cloud_tco::batch::run_jsonl(
+        jsonl.as_slice(),
+        Some("bench.jsonl"),
+        &catalog,
+        None,
+        &mut summary,
+    )
+    .expect("the batch runs");
+    assert_eq!(stats.projects, BATCH_PROJECTS);
+    assert_eq!(stats.failed, 0, "generated projects that failed");
+    let rows = summary.iter().filter(|&&b| b == b'\n').count();
+    assert_eq!(rows, BATCH_PROJECTS + 1, "summary rows (with the header)");
+    drop(summary);
+
+    let mut group = c.benchmark_group("batch");
+    group
+        .sampling_mode(SamplingMode::Flat)
+        .sample_size(10)
+        .warm_up_time(Duration::from_secs(1))
+        // Ten runs of about 3 s each on a 2-core machine.
+        .measurement_time(Duration::from_secs(40))
+        .throughput(Throughput::Elements(BATCH_PROJECTS as u64));
+    group.bench_function("batch_100k", |b| {
+        b.iter(|| {
+            let stats = cloud_tco::batch::run_jsonl(
+                black_box(jsonl.as_slice()),
+                Some("bench.jsonl"),
+                black_box(&catalog),
+                None,
+                std::io::sink(),
+            )
+            .expect("the batch runs");
+            assert_eq!(stats.projects, BATCH_PROJECTS);
+            assert_eq!(stats.failed, 0);
+            stats
+        })
+    });
+    group.finish();
+}
+
 criterion_group!(
     benches,
     plan_20_servers,
     price_table_default,
-    catalog_load_1m
+    catalog_load_1m,
+    batch_100k
 );
 criterion_main!(benches);

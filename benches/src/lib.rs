@@ -630,3 +630,106 @@ pub fn check_price_table_default(table: &cloud_tco::PriceTable) {
         "reference server prices"
     );
 }
+
+/// Server sizes of the generated batch projects (vCPU, memory GB): every one fits at least
+/// one provider of the embedded catalog; 1x1 and 4x12 are fitted by larger flavors at some
+/// providers.
+const BATCH_SIZES: [(u32, &str); 12] = [
+    (1, "1"),
+    (1, "2"),
+    (2, "4"),
+    (2, "8"),
+    (4, "8"),
+    (4, "12"),
+    (4, "16"),
+    (8, "16"),
+    (8, "32"),
+    (16, "64"),
+    (32, "64"),
+    (32, "128"),
+];
+
+/// Operating systems of the generated batch projects (`linux` has no licence line).
+const BATCH_OS: [&str; 4] = ["linux", "linux", "rhel", "windows"];
+
+/// Writes one generated 20-server project (SPEC §4, JSON form, one line without the newline).
+///
+/// Deterministic in `index`: 20 server groups (count 1–4, sizes 1x1 … 32x128, Linux/RHEL/Windows,
+/// an extra SSD or HDD disk on about a third), a growing SSD storage entry and one NAS or object
+/// entry, a load balancer and public IPs, antivirus per server on half of them, service starts
+/// on any day of 2026–2028 (mostly mid-month), discounts 0–9 %, escalation 0–4.5 % in steps of
+/// 0.5 %, and a one-off conversion cost on every fourth (kind `conversion`).
+pub fn push_batch_project(out: &mut String, index: u64) {
+    use std::fmt::Write;
+    let mut rng = SplitMix64::new(0xBA7C_0000 ^ index.wrapping_mul(0x9E37_79B9));
+    let year = 2026 + rng.below(3) as u32;
+    let month = 1 + rng.below(12) as u32;
+    let day = 1 + rng.below(28) as u32;
+    let kind = if index.is_multiple_of(4) { "conversion" } else { "new" };
+    write!(
+        out,
+        r#"{{"name":"p{index:06}","kind":"{kind}","budget_year":{year},"service_start":"{year}-{month:02}-{day:02}","usage_years":7,"options":{{"basis":"average","discount_pct":{},"price_escalation_pct":"{}.{}","vat_pct":10}},"servers":["#,
+        rng.below(10),
+        rng.below(5),
+        if rng.below(2) == 0 { 0 } else { 5 },
+    )
+    .unwrap();
+    for s in 0..20 {
+        let (vcpu, mem) = BATCH_SIZES[rng.below(BATCH_SIZES.len() as u64) as usize];
+        let os = BATCH_OS[rng.below(BATCH_OS.len() as u64) as usize];
+        if s > 0 {
+            out.push(',');
+        }
+        write!(
+            out,
+            r#"{{"name":"s{s}","vcpu":{vcpu},"memory_gb":{mem},"count":{},"os":"{os}""#,
+            1 + rng.below(4)
+        )
+        .unwrap();
+        match rng.below(6) {
+            0 => write!(out, r#","extra_disk_gb":{}"#, 50 * (1 + rng.below(20))).unwrap(),
+            1 => write!(
+                out,
+                r#","extra_disk_gb":{},"extra_disk_class":"block_hdd""#,
+                100 * (1 + rng.below(30))
+            )
+            .unwrap(),
+            _ => {}
+        }
+        out.push('}');
+    }
+    let other = if rng.below(2) == 0 { "nas" } else { "object" };
+    write!(
+        out,
+        r#"],"storage":[{{"class":"block_ssd","gb":{},"annual_growth_gb":"{}.5"}},{{"class":"{other}","gb":{}}}],"network":{{"load_balancers":{},"public_ips":{}}}"#,
+        100 * (1 + rng.below(50)),
+        rng.below(500),
+        500 * (1 + rng.below(40)),
+        rng.below(3),
+        1 + rng.below(4),
+    )
+    .unwrap();
+    if rng.below(2) == 0 {
+        out.push_str(r#","security":{"antivirus":"per_server","waf":1}"#);
+    }
+    if kind == "conversion" {
+        write!(
+            out,
+            r#","costs":[{{"item":"conversion","year":{year},"amount":{}}}]"#,
+            1_000_000 * (10 + rng.below(200))
+        )
+        .unwrap();
+    }
+    out.push('}');
+}
+
+/// `n` generated 20-server projects ([`push_batch_project`]) as JSON Lines, the input of
+/// `cloud_tco::batch::run_jsonl` (about 2 KB a project).
+pub fn generate_batch_jsonl(n: usize) -> Vec<u8> {
+    let mut out = String::with_capacity(n * 2_400);
+    for i in 0..n as u64 {
+        push_batch_project(&mut out, i);
+        out.push('\n');
+    }
+    out.into_bytes()
+}

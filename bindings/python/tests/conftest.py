@@ -95,3 +95,16 @@ MINIMAL = {
     "servers": [{"name": "web", "vcpu": 2, "memory_gb": 4, "count": 2}],
     "costs": [{"item": "conversion", "year": 2027, "amount": 150_000_000}],
 }
+
+
+@pytest.fixture
+def sigint_raises() -> Iterator[None]:
+    """Makes SIGINT raise KeyboardInterrupt even when the test process was started with SIGINT
+    ignored (as a background job of a non-interactive shell is), and restores the handler."""
+    import signal
+
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)

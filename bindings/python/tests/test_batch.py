@@ -286,7 +286,7 @@ def test_batch_releases_the_gil(big_jsonl: Path) -> None:
 @pytest.mark.skipif(sys.platform == "win32", reason="SIGINT to oneself is POSIX")
 @pytest.mark.parametrize("source", ["list", "jsonl"])
 def test_ctrl_c_stops_batch_promptly(
-    source: str, guide_project: cloud_tco.Project, tmp_path: Path
+    source: str, guide_project: cloud_tco.Project, tmp_path: Path, sigint_raises: None
 ) -> None:
     if source == "list":
         arg: Any = [guide_project] * 400_000

@@ -124,7 +124,7 @@ def test_plan_many_releases_the_gil(guide_project: cloud_tco.Project) -> None:
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="SIGINT to oneself is POSIX")
-def test_ctrl_c_stops_plan_many_promptly(guide_project: cloud_tco.Project) -> None:
+def test_ctrl_c_stops_plan_many_promptly(guide_project: cloud_tco.Project, sigint_raises: None) -> None:
     projects = _batch(guide_project, 20.0)
     timer = threading.Timer(0.3, lambda: os.kill(os.getpid(), signal.SIGINT))
     start = time.perf_counter()
