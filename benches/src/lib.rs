@@ -665,7 +665,11 @@ pub fn push_batch_project(out: &mut String, index: u64) {
     let year = 2026 + rng.below(3) as u32;
     let month = 1 + rng.below(12) as u32;
     let day = 1 + rng.below(28) as u32;
-    let kind = if index.is_multiple_of(4) { "conversion" } else { "new" };
+    let kind = if index.is_multiple_of(4) {
+        "conversion"
+    } else {
+        "new"
+    };
     write!(
         out,
         r#"{{"name":"p{index:06}","kind":"{kind}","budget_year":{year},"service_start":"{year}-{month:02}-{day:02}","usage_years":7,"options":{{"basis":"average","discount_pct":{},"price_escalation_pct":"{}.{}","vat_pct":10}},"servers":["#,
