@@ -294,15 +294,7 @@ impl PyPlan {
         lang: Option<&Bound<'py, PyAny>>,
         unit: Option<&Bound<'py, PyAny>>,
     ) -> PyResult<Bound<'py, PyAny>> {
-        let py = slf.py();
-        let lang = opt_str_arg(lang, "lang")?;
-        if let Some(l) = &lang {
-            lang_of(l)?;
-        }
-        let unit = str_arg(unit, "unit", "million")?;
-        unit_of(&unit)?;
-        py.import("cloud_tco._plot")?
-            .call_method1("plot_plan", (slf, ax, lang, unit))
+        call_plot(slf.as_any(), "plot_plan", ax, lang, unit)
     }
 
     /// Korean labels of the plan's kind and basis, and the usage window's length in years, for
@@ -472,4 +464,24 @@ pub fn plan_many<'py>(
         }
     }
     Ok(out)
+}
+
+/// Checks the `lang` and `unit` arguments of a `plot` method and calls `func` of
+/// `cloud_tco._plot` with the object, the Axes and both arguments.
+pub(crate) fn call_plot<'py>(
+    obj: &Bound<'py, PyAny>,
+    func: &str,
+    ax: Option<&Bound<'py, PyAny>>,
+    lang: Option<&Bound<'py, PyAny>>,
+    unit: Option<&Bound<'py, PyAny>>,
+) -> PyResult<Bound<'py, PyAny>> {
+    let lang = opt_str_arg(lang, "lang")?;
+    if let Some(l) = &lang {
+        lang_of(l)?;
+    }
+    let unit = str_arg(unit, "unit", "million")?;
+    unit_of(&unit)?;
+    obj.py()
+        .import("cloud_tco._plot")?
+        .call_method1(func, (obj, ax, lang, unit))
 }

@@ -13,13 +13,10 @@ use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList};
 
-use crate::convert::{
-    decimal, number_text_arg, opt_str_arg, report_to_py, str_arg, type_name, TCO_JSON,
-};
+use crate::convert::{decimal, number_text_arg, opt_str_arg, report_to_py, type_name, TCO_JSON};
 use crate::errors::{detached, guarded};
 use crate::plan::{
-    catalog_arg, lang_arg, lang_of, parse_basis, project_arg, unit_arg, unit_of, write_atomically,
-    PyPlan,
+    catalog_arg, lang_arg, parse_basis, project_arg, unit_arg, write_atomically, PyPlan,
 };
 
 /// The TCO comparison of a project: the cloud plan against staying on premises over the same
@@ -357,15 +354,7 @@ impl PyTco {
         lang: Option<&Bound<'py, PyAny>>,
         unit: Option<&Bound<'py, PyAny>>,
     ) -> PyResult<Bound<'py, PyAny>> {
-        let py = slf.py();
-        let lang = opt_str_arg(lang, "lang")?;
-        if let Some(l) = &lang {
-            lang_of(l)?;
-        }
-        let unit = str_arg(unit, "unit", "million")?;
-        unit_of(&unit)?;
-        py.import("cloud_tco._plot")?
-            .call_method1("plot_tco", (slf, ax, lang, unit))
+        crate::plan::call_plot(slf.as_any(), "plot_tco", ax, lang, unit)
     }
 
     /// The comparison form of `cloud-tco tco` in Korean and its captions, for the HTML of
