@@ -23,7 +23,6 @@ use pyo3::types::{PyDict, PyList, PyString, PyType};
 use crate::convert::{decimal_type, opt_str_arg, type_name};
 use crate::errors::{detached, detached_map, guarded, Fault, SLICE};
 use crate::plan::{catalog_arg, parse_basis};
-use crate::project::PyProject;
 
 /// One money cell of the summary: empty, a whole number of won (almost always), or other
 /// decimal text as the core wrote it.
@@ -462,25 +461,10 @@ fn from_projects(
     basis: Option<&PriceBasis>,
     columns: &mut Columns,
 ) -> PyResult<usize> {
-    let iter = projects.try_iter().map_err(|_| {
-        PyTypeError::new_err(format!(
-            "projects must be a list of Project, or the path of a JSON Lines file, not {}",
-            type_name(projects)
-        ))
-    })?;
-    let mut items: Vec<Bound<'_, PyProject>> = Vec::new();
-    for (i, p) in iter.enumerate() {
-        let p = p?;
-        match p.cast::<PyProject>() {
-            Ok(project) => items.push(project.clone()),
-            Err(_) => {
-                return Err(PyTypeError::new_err(format!(
-                    "projects[{i}] must be a Project, not {}",
-                    type_name(&p)
-                )))
-            }
-        }
-    }
+    let items = crate::plan::project_list(
+        projects,
+        "a list of Project, or the path of a JSON Lines file",
+    )?;
     let inputs: Vec<&Project> = items.iter().map(|p| &p.get().inner).collect();
     let results: Vec<Result<Summary, Fault>> = detached_map(py, &inputs, |project| {
         guarded(|| cloud_tco::plan(project, catalog, basis).map(|plan| Summary::of(&plan)))

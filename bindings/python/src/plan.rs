@@ -396,25 +396,7 @@ pub fn plan_many<'py>(
         }
     };
     // Extract every input while attached; the core then works on plain Rust data.
-    let iter = projects.try_iter().map_err(|_| {
-        PyTypeError::new_err(format!(
-            "projects must be an iterable of Project, not {}",
-            type_name(projects)
-        ))
-    })?;
-    let mut items: Vec<Bound<'py, PyProject>> = Vec::new();
-    for (i, p) in iter.enumerate() {
-        let p = p?;
-        match p.cast::<PyProject>() {
-            Ok(project) => items.push(project.clone()),
-            Err(_) => {
-                return Err(PyTypeError::new_err(format!(
-                    "projects[{i}] must be a Project, not {}",
-                    type_name(&p)
-                )))
-            }
-        }
-    }
+    let items = project_list(projects, "an iterable of Project")?;
     let inputs: Vec<&Project> = items.iter().map(|p| &p.get().inner).collect();
     let catalog = catalog_arg(py, catalog)?;
     let catalog = catalog.get();
@@ -484,4 +466,32 @@ pub(crate) fn call_plot<'py>(
     obj.py()
         .import("cloud_tco._plot")?
         .call_method1(func, (obj, ax, lang, unit))
+}
+
+/// The Projects of an iterable argument `projects`; `expected` says what it may be in the
+/// `TypeError` when it is something else.
+pub(crate) fn project_list<'py>(
+    projects: &Bound<'py, PyAny>,
+    expected: &str,
+) -> PyResult<Vec<Bound<'py, PyProject>>> {
+    let iter = projects.try_iter().map_err(|_| {
+        PyTypeError::new_err(format!(
+            "projects must be {expected}, not {}",
+            type_name(projects)
+        ))
+    })?;
+    let mut items = Vec::new();
+    for (i, p) in iter.enumerate() {
+        let p = p?;
+        match p.cast::<PyProject>() {
+            Ok(project) => items.push(project.clone()),
+            Err(_) => {
+                return Err(PyTypeError::new_err(format!(
+                    "projects[{i}] must be a Project, not {}",
+                    type_name(&p)
+                )))
+            }
+        }
+    }
+    Ok(items)
 }

@@ -147,26 +147,6 @@ fn form_rows(t: &Tco) -> Result<Vec<FormRow>, Error> {
     Ok(rows)
 }
 
-/// The break-even sentence of `cloud-tco tco` (손익분기 연도).
-fn break_even_text(t: &Tco, lang: Lang) -> String {
-    match (t.break_even_year, t.break_even_holds, lang) {
-        (Some(y), true, Lang::Ko) => format!("손익분기 연도: {y}"),
-        (Some(y), false, Lang::Ko) => {
-            format!("손익분기 연도: {y} (이후 누적 절감액이 다시 음수가 되는 해가 있음)")
-        }
-        (None, _, Lang::Ko) => {
-            "손익분기 연도: 없음 (비교 기간 내 누적 클라우드 비용이 온프레미스보다 큼)".into()
-        }
-        (Some(y), true, Lang::En) => format!("Break-even year: {y}"),
-        (Some(y), false, Lang::En) => {
-            format!("Break-even year: {y} (the cumulative saving turns negative again later)")
-        }
-        (None, _, Lang::En) => {
-            "Break-even year: none (the cumulative cloud cost stays above on premises)".into()
-        }
-    }
-}
-
 impl PyTco {
     fn json(&self, py: Python<'_>) -> PyResult<serde_json::Value> {
         guarded(|| Ok(report::tco::tco_json(&self.inner))).map_err(|f| f.into_pyerr(py))
@@ -366,8 +346,8 @@ impl PyTco {
             Ok((
                 form_rows(t)?,
                 basis_label(&t.plan.basis, Lang::Ko),
-                break_even_text(t, Lang::Ko),
-                break_even_text(t, Lang::En),
+                cloud_tco::report::tco::break_even_text(t, Lang::Ko),
+                cloud_tco::report::tco::break_even_text(t, Lang::En),
             ))
         })?;
         let list = PyList::empty(py);

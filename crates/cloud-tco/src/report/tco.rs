@@ -424,7 +424,8 @@ fn pct_text(d: Decimal) -> String {
     format!("{}%", d.normalize())
 }
 
-fn break_even_text(t: &Tco, lang: Lang) -> String {
+/// The break-even sentence of the TCO report (손익분기 연도), in `lang`.
+pub fn break_even_text(t: &Tco, lang: Lang) -> String {
     match (t.break_even_year, t.break_even_holds, lang) {
         (Some(y), true, Lang::Ko) => format!("손익분기 연도: {y}"),
         (Some(y), false, Lang::Ko) => {
