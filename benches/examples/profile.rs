@@ -19,7 +19,7 @@ use std::time::Instant;
 
 use cloud_tco::{plan, price_table, Catalog, PriceBasis};
 use cloud_tco_bench::{
-    check_plan_20_servers, check_price_table_default, generate_catalog_csv, project_20_servers,
+    check_plan_20_servers, check_price_table_default, generate_batch_jsonl, generate_catalog_csv, project_20_servers,
 };
 
 fn arg(args: &[String], i: usize, default: usize) -> usize {
@@ -76,8 +76,24 @@ fn main() {
                 t.elapsed().as_secs_f64() * 1e6 / n as f64
             );
         }
+        Some("batch") => {
+            let n = arg(&args, 1, 20_000);
+            let jsonl = generate_batch_jsonl(n);
+            let catalog = Catalog::embedded();
+            let mut out = Vec::with_capacity(n * 160);
+            let t = Instant::now();
+            let stats = cloud_tco::batch::run_jsonl(&jsonl[..], None, &catalog, None, &mut out)
+                .expect("the batch runs");
+            let secs = t.elapsed().as_secs_f64();
+            assert_eq!((stats.projects, stats.failed), (n, 0));
+            println!(
+                "batch of {n} projects: {:.1} ms = {:.0} projects/s",
+                secs * 1e3,
+                n as f64 / secs
+            );
+        }
         _ => {
-            eprintln!("usage: profile load [ROWS] [RUNS] | plan [N] | prices [N]");
+            eprintln!("usage: profile load [ROWS] [RUNS] | plan [N] | prices [N] | batch [N]");
             std::process::exit(2);
         }
     }
