@@ -17,9 +17,14 @@
 
 use std::time::Instant;
 
+/// The allocator of the `cloud-tco` command, the Python module and the benchmarks.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use cloud_tco::{plan, price_table, Catalog, PriceBasis};
 use cloud_tco_bench::{
-    check_plan_20_servers, check_price_table_default, generate_batch_jsonl, generate_catalog_csv, project_20_servers,
+    check_plan_20_servers, check_price_table_default, generate_batch_jsonl, generate_catalog_csv,
+    project_20_servers,
 };
 
 fn arg(args: &[String], i: usize, default: usize) -> usize {
@@ -62,6 +67,20 @@ fn main() {
                 t.elapsed().as_secs_f64() * 1e6 / n as f64
             );
         }
+        Some("planner") => {
+            let n = arg(&args, 1, 10_000);
+            let project = project_20_servers();
+            let catalog = Catalog::embedded();
+            let mut planner = cloud_tco::Planner::new(&catalog);
+            let t = Instant::now();
+            for _ in 0..n {
+                check_plan_20_servers(&planner.plan(&project).unwrap());
+            }
+            println!(
+                "planner_20_servers: {:.2} µs per plan (with its check)",
+                t.elapsed().as_secs_f64() * 1e6 / n as f64
+            );
+        }
         Some("prices") => {
             let n = arg(&args, 1, 10_000);
             let catalog = Catalog::embedded();
@@ -93,7 +112,7 @@ fn main() {
             );
         }
         _ => {
-            eprintln!("usage: profile load [ROWS] [RUNS] | plan [N] | prices [N] | batch [N]");
+            eprintln!("usage: profile load [ROWS] [RUNS] | plan [N] | planner [N] | prices [N] | batch [N]");
             std::process::exit(2);
         }
     }

@@ -59,8 +59,8 @@ fn wide_rows(plan: &Plan, midterm: bool, lang: Lang) -> Result<(Vec<i32>, Vec<Wi
         .filter(|k| usage().any(|l| l.category == *k))
         .collect();
     for l in usage() {
-        if !categories.contains(&l.category) {
-            categories.push(l.category.clone());
+        if !categories.iter().any(|c| *c == *l.category) {
+            categories.push(l.category.to_string());
         }
     }
     let usage_label = budget_item_label(BudgetItem::UsageFee, lang);
@@ -174,11 +174,11 @@ pub(crate) fn plan_long_frame<'py>(
             d.set_item("project", &plan.project)?;
             d.set_item("basis", &basis)?;
             d.set_item("budget_item", line.budget_item.key())?;
-            d.set_item("category", &line.category)?;
-            d.set_item("name", &line.name)?;
-            d.set_item("item", &line.item)?;
+            d.set_item("category", line.category.as_str())?;
+            d.set_item("name", line.name.as_str())?;
+            d.set_item("item", line.item.as_str())?;
             d.set_item("unit", line.unit.map(|u| u.key()))?;
-            d.set_item("source", &line.source)?;
+            d.set_item("source", line.source.as_str())?;
             d.set_item("year", y.year)?;
             let price = y
                 .unit_price()

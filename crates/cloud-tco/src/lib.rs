@@ -46,10 +46,11 @@ pub mod schedule;
 pub mod sla;
 pub mod tco;
 
+pub use arcstr::ArcStr;
 pub use catalog::{Catalog, CatalogRow, Category, Unit};
 pub use chrono::NaiveDate;
 pub use error::{CatalogError, Error, Location, PricingError, Problem, ProjectError, Result};
-pub use plan::{plan, plan_with, Amounts, Line, LineYear, Plan, Totals};
+pub use plan::{plan, plan_with, Amounts, Line, LineYear, Plan, Planner, Totals};
 pub use pricing::{price_table, PriceBasis, PriceTable, ServerRequest};
 pub use project::{BudgetItem, Project, ProjectKind, ServiceModel};
 pub use rust_decimal::Decimal;

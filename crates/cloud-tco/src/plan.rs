@@ -1,9 +1,9 @@
 //! The budget projection (SPEC §4.4–§6): lines, fiscal years, the mid-term financial plan
 //! (중기재정계획), the usage window (7년 이용료 규모), the project total (총사업비) and VAT.
 
-use std::collections::BTreeMap;
 use std::sync::Arc;
 
+use arcstr::ArcStr;
 use chrono::{Datelike, NaiveDate};
 use rust_decimal::Decimal;
 
@@ -43,15 +43,15 @@ pub struct Line {
     /// The budget item (이용료, 전환비, SW 구축비, 기타).
     pub budget_item: BudgetItem,
     /// Catalog category for usage lines; the cost's `item` for cost lines.
-    pub category: String,
+    pub category: ArcStr,
     /// Name from the project.
-    pub name: String,
+    pub name: ArcStr,
     /// Catalog item (or `8vCPU/16GB` for servers; the cost's item for costs).
-    pub item: String,
+    pub item: ArcStr,
     /// Unit of the catalog price, for usage lines.
     pub unit: Option<Unit>,
     /// The project field the line comes from, e.g. `servers[0]`.
-    pub source: String,
+    pub source: ArcStr,
     /// Fiscal years of the line with their amounts.
     pub years: Vec<LineYear>,
     /// For a SaaS line (category `saas`): the SaaS catalog row it was priced by and how it is
@@ -102,27 +102,6 @@ impl Amounts {
             BudgetItem::SwBuild => self.sw_build,
             BudgetItem::Other => self.other,
         }
-    }
-
-    fn slot(&mut self, item: BudgetItem) -> &mut Decimal {
-        match item {
-            BudgetItem::UsageFee => &mut self.usage_fee,
-            BudgetItem::Conversion => &mut self.conversion,
-            BudgetItem::SwBuild => &mut self.sw_build,
-            BudgetItem::Other => &mut self.other,
-        }
-    }
-
-    fn checked_add(&self, other: &Amounts) -> Option<Amounts> {
-        Some(Amounts {
-            usage_fee: self.usage_fee.checked_add(other.usage_fee)?,
-            conversion: self.conversion.checked_add(other.conversion)?,
-            sw_build: self.sw_build.checked_add(other.sw_build)?,
-            other: self.other.checked_add(other.other)?,
-            total: self.total.checked_add(other.total)?,
-            vat: self.vat.checked_add(other.vat)?,
-            total_with_vat: self.total_with_vat.checked_add(other.total_with_vat)?,
-        })
     }
 }
 
@@ -289,40 +268,133 @@ pub fn plan_with(
     saas: &crate::saas::SaasCatalog,
     basis: Option<&PriceBasis>,
 ) -> Result<Plan, Error> {
-    let basis = basis
-        .or(project.options.basis.as_ref())
-        .cloned()
-        .unwrap_or_default();
-    let pricer = Pricer::new(catalog, &basis)?;
-    let window = UsageWindow::new(project.service_start, project.usage_years)?;
-    let schedule = YearFactors::new(project, &window);
-    let mut builder = LineBuilder {
-        pricer,
-        schedule: &schedule,
-        // At most: 3 lines per server group, 1 per storage, 3 network lines and traffic,
-        // 1 per backup, security item, extra, cost and SaaS entry.
-        lines: Vec::with_capacity(
-            3 * project.servers.len()
-                + project.storage.len()
-                + 4
-                + project.backup.len()
-                + project.security.items.len()
-                + project.extras.len()
-                + project.costs.len()
-                + project.saas.len(),
-        ),
-        server_prices: Vec::new(),
-        item_prices: Vec::new(),
-    };
-    builder.usage_lines(project)?;
-    let mut lines = builder.lines;
-    lines.extend(crate::saas::saas_lines(project, saas, &schedule.years)?);
-    lines.extend(cost_lines(project)?);
+    Planner::new(catalog)
+        .with_saas(saas)
+        .with_basis(basis.cloned())
+        .plan(project)
+}
 
-    let first_usage = window.start.year();
-    let last_usage = window.end.year();
-    let mut lo = project.budget_year.min(first_usage);
-    let mut hi = project.budget_year.max(last_usage);
+/// Plans many projects against one catalog, pricing each distinct resource once.
+///
+/// A combined price depends only on the catalog, the basis and what is priced (a server size,
+/// an item, a traffic or backup volume), so a planner keeps the prices it has combined and
+/// reuses them for every later project: repricing a ministry's systems combines each server
+/// size once, not once per project. Plans are identical to [`plan_with`]'s. A planner is not
+/// shared between threads; give each thread its own (see [`crate::batch::plan_many`]).
+///
+/// ```
+/// use cloud_tco::{plan, Catalog, Planner, Project};
+/// let catalog = Catalog::embedded();
+/// let project = Project::from_toml_str(r#"
+///     kind = "new"
+///     budget_year = 2027
+///     service_start = "2027-01-01"
+///     [[servers]]
+///     vcpu = 2
+///     memory_gb = 4
+///     count = 3
+/// "#).unwrap();
+/// let mut planner = Planner::new(&catalog);
+/// let first = planner.plan(&project).unwrap();
+/// let again = planner.plan(&project).unwrap(); // the 2 vCPU / 4 GB price is reused
+/// assert_eq!(first, again);
+/// assert_eq!(first, plan(&project, &catalog, None).unwrap());
+/// ```
+#[derive(Debug)]
+pub struct Planner<'c> {
+    catalog: &'c Catalog,
+    saas: &'c crate::saas::SaasCatalog,
+    basis: Option<PriceBasis>,
+    /// Prices combined so far, per basis (projects may name their own basis).
+    memos: Vec<(PriceBasis, PriceMemo)>,
+}
+
+impl<'c> Planner<'c> {
+    /// A planner over `catalog`, with the embedded SaaS catalog and each project's own basis.
+    pub fn new(catalog: &'c Catalog) -> Planner<'c> {
+        Planner {
+            catalog,
+            saas: crate::saas::SaasCatalog::embedded(),
+            basis: None,
+            memos: Vec::new(),
+        }
+    }
+
+    /// Prices `[[saas]]` entries from `saas` instead of the embedded SaaS catalog.
+    pub fn with_saas(mut self, saas: &'c crate::saas::SaasCatalog) -> Planner<'c> {
+        self.saas = saas;
+        self
+    }
+
+    /// Overrides every project's `[options] basis` with `basis` (`None`: the project's own).
+    pub fn with_basis(mut self, basis: Option<PriceBasis>) -> Planner<'c> {
+        self.basis = basis;
+        self
+    }
+
+    /// The catalog prices come from.
+    pub fn catalog(&self) -> &'c Catalog {
+        self.catalog
+    }
+
+    /// Prices one project, as [`plan_with`] does.
+    pub fn plan(&mut self, project: &Project) -> Result<Plan, Error> {
+        let basis = self
+            .basis
+            .as_ref()
+            .or(project.options.basis.as_ref())
+            .cloned()
+            .unwrap_or_default();
+        let pricer = Pricer::new(self.catalog, &basis)?;
+        let window = UsageWindow::new(project.service_start, project.usage_years)?;
+        let schedule = YearFactors::new(project, &window);
+        let memo = match self.memos.iter().position(|(b, _)| *b == basis) {
+            Some(i) => &mut self.memos[i].1,
+            None => {
+                self.memos.push((basis.clone(), PriceMemo::default()));
+                &mut self.memos.last_mut().expect("just pushed").1
+            }
+        };
+        memo.bound();
+        let mut builder = LineBuilder {
+            pricer,
+            schedule: &schedule,
+            // At most: 3 lines per server group, 1 per storage, 3 network lines and traffic,
+            // 1 per backup, security item, extra, cost and SaaS entry.
+            lines: Vec::with_capacity(
+                3 * project.servers.len()
+                    + project.storage.len()
+                    + 4
+                    + project.backup.len()
+                    + project.security.items.len()
+                    + project.extras.len()
+                    + project.costs.len()
+                    + project.saas.len(),
+            ),
+            memo,
+            source: String::new(),
+        };
+        builder.usage_lines(project)?;
+        let mut lines = builder.lines;
+        lines.extend(crate::saas::saas_lines(
+            project,
+            self.saas,
+            &schedule.years,
+        )?);
+        lines.extend(cost_lines(project)?);
+        finish_plan(project, basis, window, lines)
+    }
+}
+
+/// Years, totals and the pre-consultation check of a plan whose lines are priced.
+fn finish_plan(
+    project: &Project,
+    basis: PriceBasis,
+    window: UsageWindow,
+    lines: Vec<Line>,
+) -> Result<Plan, Error> {
+    let mut lo = project.budget_year.min(window.start.year());
+    let mut hi = project.budget_year.max(window.end.year());
     for line in &lines {
         for y in &line.years {
             lo = lo.min(y.year);
@@ -348,6 +420,59 @@ pub fn plan_with(
     };
     plan.pre_consultation = crate::consultation::pre_consultation(&plan, project.institution);
     Ok(plan)
+}
+
+/// A plain item's combined price and the unit of its first catalog row.
+type KnownItem = (Arc<CombinedPrice>, Option<Unit>);
+
+type FastMap<K, V> = std::collections::HashMap<K, V, foldhash::fast::FixedState>;
+
+/// Combined prices under one basis, kept across the plans of a [`Planner`]. Only successes
+/// are kept: an error names the line that needed the price, so it is made again each time.
+#[derive(Debug, Default)]
+struct PriceMemo {
+    /// By (vcpu, memory_gb): the price and the line item (`8vCPU/16GB`).
+    servers: FastMap<(u32, Decimal), (Arc<CombinedPrice>, ArcStr)>,
+    /// By category, then catalog item: the price and the unit of the item's first row.
+    items: [FastMap<ArcStr, KnownItem>; Category::ALL.len()],
+    /// By (monthly volume, server count).
+    traffic: FastMap<(Decimal, Decimal), Arc<CombinedPrice>>,
+    /// By backup set size in GB.
+    backup: FastMap<Decimal, Arc<CombinedPrice>>,
+}
+
+impl PriceMemo {
+    /// Most entries kept: traffic and backup volumes differ from project to project, and a
+    /// long batch must not grow without bound.
+    const MAX_ENTRIES: usize = 1 << 16;
+
+    /// Forgets everything once the memo holds more than [`PriceMemo::MAX_ENTRIES`].
+    fn bound(&mut self) {
+        let held = self.servers.len()
+            + self.items.iter().map(FastMap::len).sum::<usize>()
+            + self.traffic.len()
+            + self.backup.len();
+        if held > Self::MAX_ENTRIES {
+            *self = PriceMemo::default();
+        }
+    }
+}
+
+/// The category key as shared text (a static string: cloning it touches no counter).
+fn category_text(category: Category) -> ArcStr {
+    match category {
+        Category::Server => arcstr::literal!("server"),
+        Category::Storage => arcstr::literal!("storage"),
+        Category::OsLicense => arcstr::literal!("os_license"),
+        Category::LoadBalancer => arcstr::literal!("load_balancer"),
+        Category::PublicIp => arcstr::literal!("public_ip"),
+        Category::Vpn => arcstr::literal!("vpn"),
+        Category::Traffic => arcstr::literal!("traffic"),
+        Category::Backup => arcstr::literal!("backup"),
+        Category::Security => arcstr::literal!("security"),
+        Category::Monitoring => arcstr::literal!("monitoring"),
+        Category::Managed => arcstr::literal!("managed"),
+    }
 }
 
 /// Per fiscal year of the window: the service-year index and the exact factor
@@ -377,23 +502,13 @@ impl YearFactors {
     }
 }
 
-struct LineBuilder<'a, 'p> {
+struct LineBuilder<'a> {
     pricer: Pricer<'a>,
     schedule: &'a YearFactors,
     lines: Vec<Line>,
-    /// Server prices of this plan by (vcpu, memory_gb), with the line item (`8vCPU/16GB`):
-    /// lines of the same size share one combined price.
-    server_prices: Vec<(u32, Decimal, Arc<CombinedPrice>, String)>,
-    /// Plain item prices of this plan by (category, item), with the item's unit.
-    item_prices: Vec<ItemPrice<'p>>,
-}
-
-/// A plain item's combined price and unit, computed once per plan.
-struct ItemPrice<'p> {
-    category: Category,
-    item: &'p str,
-    price: Arc<CombinedPrice>,
-    unit: Option<Unit>,
+    memo: &'a mut PriceMemo,
+    /// Scratch space for field paths such as `servers[3].os`.
+    source: String,
 }
 
 /// How a usage line's unit price and quantity evolve over the service years.
@@ -409,19 +524,30 @@ enum Usage {
         base: Decimal,
         growth: Decimal,
         quantity: Decimal,
+        volume: Volume,
     },
 }
 
-struct LineHead<'h> {
-    category: Category,
-    name: &'h str,
-    item: String,
-    unit: Option<Unit>,
-    source: String,
+/// What a repriced line's volume prices.
+#[derive(Clone, Copy)]
+enum Volume {
+    /// Outbound traffic, with the project's server count (allowances may be per VM).
+    Traffic { servers: Decimal },
+    /// One backup set; the index names it in messages.
+    Backup { index: usize },
 }
 
-/// `prefix` + `i` + `suffix`, e.g. `servers[3]`, without the formatting machinery.
-fn indexed(prefix: &str, i: usize, suffix: &str) -> String {
+struct LineHead {
+    category: Category,
+    name: ArcStr,
+    item: ArcStr,
+    unit: Option<Unit>,
+    source: ArcStr,
+}
+
+/// `prefix` + `i` + `suffix` into `out`, e.g. `servers[3].os`, without the formatting
+/// machinery.
+fn write_indexed(out: &mut String, prefix: &str, i: usize, suffix: &str) {
     let mut digits = [0u8; 20];
     let mut at = digits.len();
     let mut n = i;
@@ -433,30 +559,22 @@ fn indexed(prefix: &str, i: usize, suffix: &str) -> String {
             break;
         }
     }
-    let mut out = String::with_capacity(prefix.len() + (digits.len() - at) + suffix.len());
+    out.clear();
     out.push_str(prefix);
     for &d in &digits[at..] {
         out.push(char::from(d));
     }
     out.push_str(suffix);
-    out
 }
 
-/// `a` + `b`.
-fn concat(a: &str, b: &str) -> String {
-    let mut out = String::with_capacity(a.len() + b.len());
-    out.push_str(a);
-    out.push_str(b);
-    out
-}
+impl LineBuilder<'_> {
+    /// `prefix` + `i` + `suffix` as shared text.
+    fn source_text(&mut self, prefix: &str, i: usize, suffix: &str) -> ArcStr {
+        write_indexed(&mut self.source, prefix, i, suffix);
+        ArcStr::from(self.source.as_str())
+    }
 
-impl<'p> LineBuilder<'_, 'p> {
-    fn push(
-        &mut self,
-        head: LineHead<'_>,
-        usage: Usage,
-        reprice: &dyn Fn(&Pricer<'_>, Decimal) -> Result<CombinedPrice, Error>,
-    ) -> Result<(), Error> {
+    fn push(&mut self, head: LineHead, usage: Usage) -> Result<(), Error> {
         let mut years = Vec::with_capacity(self.schedule.years.len());
         let mut last: Option<(Decimal, Arc<CombinedPrice>)> = None;
         // Without growth, `growth × i + base` is the same decimal (value and scale) every
@@ -489,13 +607,14 @@ impl<'p> LineBuilder<'_, 'p> {
                     base,
                     growth,
                     quantity,
+                    volume,
                 } => {
-                    let volume = grown(*base, *growth)?;
+                    let amount = grown(*base, *growth)?;
                     let price = match &last {
-                        Some((v, p)) if *v == volume => p.clone(),
-                        _ => Arc::new(reprice(&self.pricer, volume)?),
+                        Some((v, p)) if *v == amount => p.clone(),
+                        _ => self.volume_price(*volume, amount, &head)?,
                     };
-                    last = Some((volume, price.clone()));
+                    last = Some((amount, price.clone()));
                     (price, *quantity)
                 }
             };
@@ -513,8 +632,8 @@ impl<'p> LineBuilder<'_, 'p> {
         }
         self.lines.push(Line {
             budget_item: BudgetItem::UsageFee,
-            category: head.category.key().to_owned(),
-            name: head.name.to_owned(),
+            category: category_text(head.category),
+            name: head.name,
             item: head.item,
             unit: head.unit,
             source: head.source,
@@ -524,9 +643,37 @@ impl<'p> LineBuilder<'_, 'p> {
         Ok(())
     }
 
+    /// The price of a traffic or backup volume, combined once per planner.
+    fn volume_price(
+        &mut self,
+        volume: Volume,
+        amount: Decimal,
+        head: &LineHead,
+    ) -> Result<Arc<CombinedPrice>, Error> {
+        match volume {
+            Volume::Traffic { servers } => {
+                if let Some(p) = self.memo.traffic.get(&(amount, servers)) {
+                    return Ok(p.clone());
+                }
+                let price = Arc::new(self.pricer.traffic(amount, servers, &head.source)?);
+                self.memo.traffic.insert((amount, servers), price.clone());
+                Ok(price)
+            }
+            Volume::Backup { index } => {
+                if let Some(p) = self.memo.backup.get(&amount) {
+                    return Ok(p.clone());
+                }
+                let needed_by = || format!("backup[{index}] ({})", head.name);
+                let price = Arc::new(self.pricer.backup_for(amount, &needed_by)?);
+                self.memo.backup.insert(amount, price.clone());
+                Ok(price)
+            }
+        }
+    }
+
     fn fixed(
         &mut self,
-        head: LineHead<'_>,
+        head: LineHead,
         price: Arc<CombinedPrice>,
         quantity: Decimal,
     ) -> Result<(), Error> {
@@ -535,122 +682,113 @@ impl<'p> LineBuilder<'_, 'p> {
             base: quantity,
             growth: Decimal::ZERO,
         };
-        self.push(head, usage, &no_reprice)
+        self.push(head, usage)
     }
 
-    /// The combined price and unit of a plain item, computed once per plan.
+    /// The combined price, unit and item text of a plain item, combined once per planner.
     fn item_price(
         &mut self,
         category: Category,
-        item: &'p str,
+        item: &str,
         needed_by: &dyn Fn() -> String,
-    ) -> Result<(Arc<CombinedPrice>, Option<Unit>), Error> {
-        if let Some(known) = self
-            .item_prices
-            .iter()
-            .find(|p| p.category == category && p.item == item)
-        {
-            return Ok((known.price.clone(), known.unit));
+    ) -> Result<(Arc<CombinedPrice>, Option<Unit>, ArcStr), Error> {
+        let known = &mut self.memo.items[category as usize];
+        if let Some((key, (price, unit))) = known.get_key_value(item) {
+            return Ok((price.clone(), *unit, key.clone()));
         }
         let (price, unit) = self.pricer.item_unit_for(category, item, needed_by)?;
         let price = Arc::new(price);
-        self.item_prices.push(ItemPrice {
-            category,
-            item,
-            price: price.clone(),
-            unit,
-        });
-        Ok((price, unit))
+        let key = ArcStr::from(item);
+        known.insert(key.clone(), (price.clone(), unit));
+        Ok((price, unit, key))
     }
 
-    /// The combined price of a server size and its line item (`8vCPU/16GB`), once per plan.
+    /// The combined price of a server size and its line item (`8vCPU/16GB`), once per
+    /// planner.
     fn server_price(
         &mut self,
         vcpu: u32,
         memory_gb: Decimal,
         needed_by: &dyn Fn() -> String,
-    ) -> Result<(Arc<CombinedPrice>, String), Error> {
-        if let Some((.., price, spec)) = self
-            .server_prices
-            .iter()
-            .find(|(v, m, ..)| *v == vcpu && *m == memory_gb)
-        {
+    ) -> Result<(Arc<CombinedPrice>, ArcStr), Error> {
+        if let Some((price, spec)) = self.memo.servers.get(&(vcpu, memory_gb)) {
             return Ok((price.clone(), spec.clone()));
         }
-        let spec = format!("{vcpu}vCPU/{}GB", memory_gb.normalize());
+        let spec = ArcStr::from(format!("{vcpu}vCPU/{}GB", memory_gb.normalize()));
         let price = Arc::new(self.pricer.server_for(vcpu, memory_gb, needed_by)?);
-        self.server_prices
-            .push((vcpu, memory_gb, price.clone(), spec.clone()));
+        self.memo
+            .servers
+            .insert((vcpu, memory_gb), (price.clone(), spec.clone()));
         Ok((price, spec))
     }
 
     fn plain(
         &mut self,
         category: Category,
-        item: &'p str,
-        name: &str,
-        source: String,
+        item: &str,
+        name: ArcStr,
+        source: ArcStr,
         quantity: Decimal,
     ) -> Result<(), Error> {
         let needed_by = || {
-            if name == item || name.is_empty() {
-                source.clone()
+            if *name == *item || name.is_empty() {
+                source.to_string()
             } else {
                 format!("{source} ({name})")
             }
         };
-        let (price, unit) = self.item_price(category, item, &needed_by)?;
+        let (price, unit, item) = self.item_price(category, item, &needed_by)?;
         let head = LineHead {
             category,
             name,
-            item: item.to_owned(),
+            item,
             unit,
             source,
         };
         self.fixed(head, price, quantity)
     }
 
-    fn usage_lines(&mut self, project: &'p Project) -> Result<(), Error> {
+    fn usage_lines(&mut self, project: &Project) -> Result<(), Error> {
         for (i, s) in project.servers.iter().enumerate() {
-            let source = indexed("servers[", i, "]");
+            let source = self.source_text("servers[", i, "]");
+            let name = ArcStr::from(s.name.as_str());
             let (price, spec) =
                 self.server_price(s.vcpu, s.memory_gb, &|| format!("{source} ({})", s.name))?;
-            let os_source = (s.os != "linux").then(|| concat(&source, ".os"));
-            let disk_source =
-                (s.extra_disk_gb > Decimal::ZERO).then(|| concat(&source, ".extra_disk_gb"));
             let head = LineHead {
                 category: Category::Server,
-                name: &s.name,
+                name: name.clone(),
                 item: spec,
                 unit: Some(Unit::VmMonth),
                 source,
             };
             self.fixed(head, price, s.count)?;
-            if let Some(os_source) = os_source {
-                self.plain(Category::OsLicense, &s.os, &s.name, os_source, s.count)?;
+            if s.os != "linux" {
+                let os_source = self.source_text("servers[", i, "].os");
+                self.plain(Category::OsLicense, &s.os, name.clone(), os_source, s.count)?;
             }
-            if let Some(disk_source) = disk_source {
+            if s.extra_disk_gb > Decimal::ZERO {
+                let disk_source = self.source_text("servers[", i, "].extra_disk_gb");
                 let gb = s.extra_disk_gb.checked_mul(s.count).ok_or_else(|| {
                     Error::TooLarge(format!("servers[{i}].extra_disk_gb × count"))
                 })?;
                 self.plain(
                     Category::Storage,
                     &s.extra_disk_class,
-                    &s.name,
+                    name,
                     disk_source,
                     gb,
                 )?;
             }
         }
         for (i, s) in project.storage.iter().enumerate() {
-            let source = indexed("storage[", i, "]");
-            let (price, unit) = self.item_price(Category::Storage, &s.class, &|| {
+            let source = self.source_text("storage[", i, "]");
+            let (price, unit, item) = self.item_price(Category::Storage, &s.class, &|| {
                 format!("{source} ({})", s.name)
             })?;
             let head = LineHead {
                 category: Category::Storage,
-                name: &s.name,
-                item: s.class.clone(),
+                name: ArcStr::from(s.name.as_str()),
+                item,
                 unit,
                 source,
             };
@@ -661,7 +799,6 @@ impl<'p> LineBuilder<'_, 'p> {
                     base: s.gb,
                     growth: s.annual_growth_gb,
                 },
-                &no_reprice,
             )?;
         }
         let n = &project.network;
@@ -669,58 +806,59 @@ impl<'p> LineBuilder<'_, 'p> {
             (
                 n.load_balancers,
                 Category::LoadBalancer,
-                "standard",
-                "network.load_balancers",
+                arcstr::literal!("standard"),
+                arcstr::literal!("network.load_balancers"),
             ),
             (
                 n.public_ips,
                 Category::PublicIp,
-                "ipv4",
-                "network.public_ips",
+                arcstr::literal!("ipv4"),
+                arcstr::literal!("network.public_ips"),
             ),
-            (n.vpn, Category::Vpn, "ipsec", "network.vpn"),
+            (
+                n.vpn,
+                Category::Vpn,
+                arcstr::literal!("ipsec"),
+                arcstr::literal!("network.vpn"),
+            ),
         ] {
             if qty > Decimal::ZERO {
-                self.plain(category, item, item, field.to_owned(), qty)?;
+                self.plain(category, &item, item.clone(), field, qty)?;
             }
         }
         if n.outbound_gb_per_month > Decimal::ZERO || n.outbound_annual_growth_gb > Decimal::ZERO {
-            let servers = project.server_count();
-            let source = "network.outbound_gb_per_month".to_owned();
             let head = LineHead {
                 category: Category::Traffic,
-                name: "outbound",
-                item: "outbound".into(),
+                name: arcstr::literal!("outbound"),
+                item: arcstr::literal!("outbound"),
                 unit: Some(Unit::Gb),
-                source,
-            };
-            let reprice = move |p: &Pricer<'_>, volume: Decimal| {
-                p.traffic(volume, servers, "network.outbound_gb_per_month")
+                source: arcstr::literal!("network.outbound_gb_per_month"),
             };
             let usage = Usage::Repriced {
                 base: n.outbound_gb_per_month,
                 growth: n.outbound_annual_growth_gb,
                 quantity: Decimal::ONE,
+                volume: Volume::Traffic {
+                    servers: project.server_count(),
+                },
             };
-            self.push(head, usage, &reprice)?;
+            self.push(head, usage)?;
         }
         for (i, b) in project.backup.iter().enumerate() {
-            let source = indexed("backup[", i, "]");
-            let needed_by = || format!("backup[{i}] ({})", b.name);
             let head = LineHead {
                 category: Category::Backup,
-                name: &b.name,
-                item: "base".into(),
+                name: ArcStr::from(b.name.as_str()),
+                item: arcstr::literal!("base"),
                 unit: Some(Unit::EachMonth),
-                source,
+                source: self.source_text("backup[", i, "]"),
             };
-            let reprice = |p: &Pricer<'_>, gb: Decimal| p.backup_for(gb, &needed_by);
             let usage = Usage::Repriced {
                 base: b.gb,
                 growth: b.annual_growth_gb,
                 quantity: b.count,
+                volume: Volume::Backup { index: i },
             };
-            self.push(head, usage, &reprice)?;
+            self.push(head, usage)?;
         }
         for (item, q) in &project.security.items {
             let qty = match q {
@@ -728,21 +866,18 @@ impl<'p> LineBuilder<'_, 'p> {
                 SecurityQuantity::PerServer => project.server_count(),
             };
             if qty > Decimal::ZERO {
-                self.plain(
-                    Category::Security,
-                    item,
-                    item,
-                    concat("security.", item),
-                    qty,
-                )?;
+                let name = ArcStr::from(item.as_str());
+                let source = ArcStr::from(concat("security.", item));
+                self.plain(Category::Security, item, name, source, qty)?;
             }
         }
         for (i, e) in project.extras.iter().enumerate() {
+            let source = self.source_text("extras[", i, "]");
             self.plain(
                 e.category,
                 &e.item,
-                &e.name,
-                indexed("extras[", i, "]"),
+                ArcStr::from(e.name.as_str()),
+                source,
                 e.quantity,
             )?;
         }
@@ -750,10 +885,12 @@ impl<'p> LineBuilder<'_, 'p> {
     }
 }
 
-fn no_reprice(_: &Pricer<'_>, _: Decimal) -> Result<CombinedPrice, Error> {
-    Err(Error::Report(
-        "internal: a fixed-price line was repriced".into(),
-    ))
+/// `a` + `b`.
+fn concat(a: &str, b: &str) -> String {
+    let mut out = String::with_capacity(a.len() + b.len());
+    out.push_str(a);
+    out.push_str(b);
+    out
 }
 
 fn cost_lines(project: &Project) -> Result<Vec<Line>, Error> {
@@ -767,11 +904,11 @@ fn cost_lines(project: &Project) -> Result<Vec<Line>, Error> {
         };
         lines.push(Line {
             budget_item: cost.budget_item(),
-            category: cost.item.clone(),
-            name: cost.name.clone(),
-            item: cost.item.clone(),
+            category: ArcStr::from(cost.item.as_str()),
+            name: ArcStr::from(cost.name.as_str()),
+            item: ArcStr::from(cost.item.as_str()),
             unit: None,
-            source: format!("costs[{i}]"),
+            source: ArcStr::from(format!("costs[{i}]")),
             years: years
                 .into_iter()
                 .map(|(year, amount)| LineYear {
@@ -791,6 +928,64 @@ fn overflow(what: &str) -> Error {
     Error::TooLarge(format!("the {what} exceeds the exact range"))
 }
 
+/// One fiscal year's sums in whole won, as integers while summing.
+///
+/// Every amount is whole won below 2^96, so no realistic number of lines can overflow i128;
+/// the sums are checked against the decimal range once, when they become [`Amounts`].
+#[derive(Clone, Copy, Default)]
+struct WonSums {
+    /// By budget item, in [`BudgetItem::ALL`] order.
+    items: [i128; 4],
+    total: i128,
+    vat: i128,
+}
+
+impl WonSums {
+    fn add(&mut self, other: &WonSums) -> Option<()> {
+        for (a, b) in self.items.iter_mut().zip(other.items) {
+            *a = a.checked_add(b)?;
+        }
+        self.total = self.total.checked_add(other.total)?;
+        self.vat = self.vat.checked_add(other.vat)?;
+        Some(())
+    }
+
+    fn amounts(&self, what: &str) -> Result<Amounts, Error> {
+        let won = |x: i128| Decimal::try_from_i128_with_scale(x, 0).map_err(|_| overflow(what));
+        let [usage_fee, conversion, sw_build, other] = self.items;
+        Ok(Amounts {
+            usage_fee: won(usage_fee)?,
+            conversion: won(conversion)?,
+            sw_build: won(sw_build)?,
+            other: won(other)?,
+            total: won(self.total)?,
+            vat: won(self.vat)?,
+            total_with_vat: won(self
+                .total
+                .checked_add(self.vat)
+                .ok_or_else(|| overflow(what))?)?,
+        })
+    }
+}
+
+fn item_index(item: BudgetItem) -> usize {
+    match item {
+        BudgetItem::UsageFee => 0,
+        BudgetItem::Conversion => 1,
+        BudgetItem::SwBuild => 2,
+        BudgetItem::Other => 3,
+    }
+}
+
+/// A whole-won amount as an integer.
+fn won(amount: Decimal) -> i128 {
+    if amount.scale() == 0 {
+        amount.mantissa()
+    } else {
+        truncate_won(amount).mantissa()
+    }
+}
+
 fn totals(
     project: &Project,
     window: &UsageWindow,
@@ -798,67 +993,75 @@ fn totals(
     lines: &[Line],
 ) -> Result<Totals, Error> {
     let vat_pct = project.options.vat_pct;
-    let mut by_year: BTreeMap<i32, Amounts> =
-        years.iter().map(|y| (*y, Amounts::default())).collect();
+    let first = years.first().copied().unwrap_or(project.budget_year);
+    let mut sums = vec![WonSums::default(); years.len()];
     for line in lines {
+        let item = item_index(line.budget_item);
         for ly in &line.years {
-            let slot = by_year.entry(ly.year).or_default().slot(line.budget_item);
-            *slot = slot
-                .checked_add(ly.amount)
+            // Every line year lies within `years` (they were derived from the lines).
+            let Some(slot) = usize::try_from(ly.year - first)
+                .ok()
+                .and_then(|i| sums.get_mut(i))
+            else {
+                return Err(overflow("yearly total"));
+            };
+            slot.items[item] = slot.items[item]
+                .checked_add(won(ly.amount))
                 .ok_or_else(|| overflow("yearly total"))?;
         }
     }
-    let mut usage_fee = Decimal::ZERO;
-    let mut usage_vat = Decimal::ZERO;
-    for a in by_year.values_mut() {
-        a.total = [a.usage_fee, a.conversion, a.sw_build, a.other]
-            .into_iter()
-            .try_fold(Decimal::ZERO, |s, x| s.checked_add(x))
-            .ok_or_else(|| overflow("yearly total"))?;
-        a.vat = percent_of(a.total, vat_pct).ok_or_else(|| overflow("VAT"))?;
-        a.total_with_vat = a
-            .total
-            .checked_add(a.vat)
-            .ok_or_else(|| overflow("total with VAT"))?;
-        usage_fee = usage_fee
-            .checked_add(a.usage_fee)
-            .ok_or_else(|| overflow("usage fee"))?;
-        let vat = percent_of(a.usage_fee, vat_pct).ok_or_else(|| overflow("VAT"))?;
-        usage_vat = usage_vat.checked_add(vat).ok_or_else(|| overflow("VAT"))?;
-    }
+    let mut by_year = Vec::with_capacity(years.len());
+    let mut usage_fee: i128 = 0;
+    let mut usage_vat: i128 = 0;
     let from = project.budget_year;
     let to = from
         .checked_add(project.midterm_years as i32 - 1)
         .ok_or_else(|| overflow("mid-term window"))?;
-    let mut midterm = Amounts::default();
-    let mut all = Amounts::default();
-    for (year, a) in &by_year {
-        if (from..=to).contains(year) {
-            midterm = midterm
-                .checked_add(a)
-                .ok_or_else(|| overflow("mid-term total"))?;
+    let mut midterm = WonSums::default();
+    let mut all = WonSums::default();
+    for (&year, s) in years.iter().zip(&mut sums) {
+        s.total = s
+            .items
+            .iter()
+            .try_fold(0i128, |t, x| t.checked_add(*x))
+            .ok_or_else(|| overflow("yearly total"))?;
+        let amounts = s.amounts("yearly total")?;
+        let vat = percent_of(amounts.total, vat_pct).ok_or_else(|| overflow("VAT"))?;
+        s.vat = won(vat);
+        let amounts = s.amounts("total with VAT")?;
+        usage_fee = usage_fee
+            .checked_add(s.items[0])
+            .ok_or_else(|| overflow("usage fee"))?;
+        let vat = percent_of(amounts.usage_fee, vat_pct).ok_or_else(|| overflow("VAT"))?;
+        usage_vat = usage_vat
+            .checked_add(won(vat))
+            .ok_or_else(|| overflow("VAT"))?;
+        if (from..=to).contains(&year) {
+            midterm.add(s).ok_or_else(|| overflow("mid-term total"))?;
         }
-        all = all
-            .checked_add(a)
-            .ok_or_else(|| overflow("project total"))?;
+        all.add(s).ok_or_else(|| overflow("project total"))?;
+        by_year.push(YearTotals { year, amounts });
     }
+    let whole =
+        |x: i128, what: &str| Decimal::try_from_i128_with_scale(x, 0).map_err(|_| overflow(what));
+    let all = all.amounts("project total")?;
     Ok(Totals {
-        by_year: by_year
-            .into_iter()
-            .map(|(year, amounts)| YearTotals { year, amounts })
-            .collect(),
+        by_year,
         midterm: MidtermTotals {
             from,
             to,
-            amounts: midterm,
+            amounts: midterm.amounts("mid-term total")?,
         },
         usage_window: UsageWindowTotals {
             from: window.start,
             to: window.end,
-            usage_fee,
-            usage_fee_with_vat: usage_fee
-                .checked_add(usage_vat)
-                .ok_or_else(|| overflow("usage fee with VAT"))?,
+            usage_fee: whole(usage_fee, "usage fee")?,
+            usage_fee_with_vat: whole(
+                usage_fee
+                    .checked_add(usage_vat)
+                    .ok_or_else(|| overflow("usage fee with VAT"))?,
+                "usage fee with VAT",
+            )?,
         },
         project_total: all.total,
         project_total_with_vat: all.total_with_vat,

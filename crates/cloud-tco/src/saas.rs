@@ -102,6 +102,7 @@ use std::path::Path;
 use std::str::FromStr;
 use std::sync::{Arc, OnceLock};
 
+use arcstr::ArcStr;
 use rust_decimal::Decimal;
 use serde::Deserialize;
 
@@ -1631,15 +1632,15 @@ fn entry_lines_of(
             }
             Ok(Line {
                 budget_item: BudgetItem::UsageFee,
-                category: SAAS_CATEGORY.to_owned(),
-                name: entry.name.clone(),
+                category: arcstr::literal!("saas"),
+                name: ArcStr::from(entry.name.as_str()),
                 item: if setup {
-                    format!("{item} set-up")
+                    ArcStr::from(format!("{item} set-up"))
                 } else {
-                    item.clone()
+                    ArcStr::from(item.as_str())
                 },
                 unit: None,
-                source,
+                source: ArcStr::from(source),
                 years: out,
                 saas: Some(Arc::new(SaasProvenance {
                     row: row.clone(),
@@ -1742,11 +1743,11 @@ fn entry_lines_of(
     }
     lines.push(Line {
         budget_item: BudgetItem::UsageFee,
-        category: SAAS_CATEGORY.to_owned(),
-        name: entry.name.clone(),
-        item,
+        category: arcstr::literal!("saas"),
+        name: ArcStr::from(entry.name.as_str()),
+        item: ArcStr::from(item),
         unit: None,
-        source,
+        source: ArcStr::from(source),
         years: out,
         saas: Some(Arc::new(SaasProvenance {
             row: row.clone(),

@@ -79,9 +79,9 @@ pub fn line_json(line: &Line) -> Value {
         "budget_item".into(),
         Value::String(line.budget_item.key().into()),
     );
-    m.insert("category".into(), Value::String(line.category.clone()));
-    m.insert("name".into(), Value::String(line.name.clone()));
-    m.insert("item".into(), Value::String(line.item.clone()));
+    m.insert("category".into(), Value::String(line.category.to_string()));
+    m.insert("name".into(), Value::String(line.name.to_string()));
+    m.insert("item".into(), Value::String(line.item.to_string()));
     let unit = match (line.unit, &line.saas) {
         (Some(u), _) => Value::String(u.key().into()),
         (None, Some(s)) => Value::String(s.unit.clone()),
@@ -105,7 +105,7 @@ pub fn line_json(line: &Line) -> Value {
                 .collect(),
         ),
     );
-    m.insert("source".into(), Value::String(line.source.clone()));
+    m.insert("source".into(), Value::String(line.source.to_string()));
     let provenance = match &line.saas {
         Some(s) => saas_provenance_json(s),
         None => by_year_or_constant(line, |y| y.price.clone(), |p| provenance_json(p)),
