@@ -25,7 +25,7 @@ fn charges() -> impl Strategy<Value = Vec<ProviderCharge>> {
             .into_iter()
             .enumerate()
             .map(|(i, charge)| ProviderCharge {
-                provider: format!("P{i}"),
+                provider: format!("P{i}").into(),
                 flavor: None,
                 charge,
             })
@@ -143,7 +143,7 @@ proptest! {
     #[test]
     fn provider_basis_returns_that_providers_own_price(charges in charges(), pick in any::<prop::sample::Index>()) {
         let chosen = &charges[pick.index(charges.len())];
-        let p = combine(&PriceBasis::Provider(chosen.provider.clone()), charges.clone()).unwrap();
+        let p = combine(&PriceBasis::Provider(chosen.provider.to_string()), charges.clone()).unwrap();
         prop_assert_eq!(p.price, chosen.charge);
     }
 

@@ -258,9 +258,9 @@ impl PyCatalog {
         let list = PyList::empty(py);
         for row in self.inner.rows() {
             let d = PyDict::new(py);
-            d.set_item("provider", &row.provider)?;
+            d.set_item("provider", row.provider.as_str())?;
             d.set_item("category", row.category.key())?;
-            d.set_item("item", &row.item)?;
+            d.set_item("item", row.item.as_str())?;
             d.set_item("unit", row.unit.key())?;
             d.set_item("price", decimal(py, row.price)?)?;
             let spec = row.spec.as_ref();

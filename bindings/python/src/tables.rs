@@ -304,8 +304,8 @@ pub fn prices<'py>(
         d.set_item("item", &item)?;
         d.set_item("unit", "vm_month")?;
         for c in &s.price.providers {
-            d.set_item(&c.provider, decimal(py, c.charge)?)?;
-            matched.set_item(&c.provider, c.flavor.as_deref())?;
+            d.set_item(c.provider.as_str(), decimal(py, c.charge)?)?;
+            matched.set_item(c.provider.as_str(), c.flavor.as_deref())?;
         }
         d.set_item(
             &basis_name,
@@ -317,10 +317,10 @@ pub fn prices<'py>(
     for p in &table.items {
         let d = PyDict::new(py);
         d.set_item("category", p.category.key())?;
-        d.set_item("item", &p.item)?;
+        d.set_item("item", p.item.as_str())?;
         d.set_item("unit", p.unit.key())?;
         for c in &p.price.providers {
-            d.set_item(&c.provider, decimal(py, c.charge)?)?;
+            d.set_item(c.provider.as_str(), decimal(py, c.charge)?)?;
         }
         d.set_item(
             &basis_name,

@@ -12,6 +12,7 @@ use std::path::Path;
 use std::str::FromStr;
 use std::sync::Arc;
 
+use arcstr::ArcStr;
 use rust_decimal::Decimal;
 
 use crate::error::{CatalogError, Location, Problem};
@@ -198,12 +199,12 @@ impl fmt::Display for Origin {
 /// One provider's price for one item (a catalog row).
 #[derive(Debug, Clone, PartialEq)]
 pub struct CatalogRow {
-    /// Provider name, e.g. `A` or `NaverCloud`.
-    pub provider: String,
+    /// Provider name, e.g. `A` or `NaverCloud` (shared by the provider's rows).
+    pub provider: ArcStr,
     /// What is priced.
     pub category: Category,
     /// Key within the category (flavor name for servers).
-    pub item: String,
+    pub item: ArcStr,
     /// Unit of the price.
     pub unit: Unit,
     /// KRW per unit per month, VAT excluded.
@@ -237,9 +238,9 @@ impl CatalogRow {
     /// assert_eq!(catalog.providers(), ["A"]);
     /// ```
     pub fn new(
-        provider: impl Into<String>,
+        provider: impl Into<ArcStr>,
         category: Category,
-        item: impl Into<String>,
+        item: impl Into<ArcStr>,
         unit: Unit,
         price: Decimal,
     ) -> Self {
@@ -447,6 +448,9 @@ struct RowParser<'a> {
     line: u64,
     problems: &'a mut Vec<Problem>,
     last_source_text: Option<(Vec<u8>, String)>,
+    /// Provider names seen so far: a catalog has a handful of providers and many rows each,
+    /// so rows share their provider's name.
+    providers: Vec<ArcStr>,
 }
 
 impl RowParser<'_> {
@@ -613,13 +617,8 @@ impl RowParser<'_> {
             };
             spec = Some((vcpu?, memory?, disk.unwrap_or(Decimal::ZERO)));
         }
-        let mut row = CatalogRow::new(
-            provider?.to_owned(),
-            category?,
-            item?.to_owned(),
-            unit?,
-            price?,
-        );
+        let provider = self.provider_name(provider?);
+        let mut row = CatalogRow::new(provider, category?, item?, unit?, price?);
         if let Some((vcpu, memory_gb, disk_gb)) = spec {
             row.spec = Some(ServerSpec {
                 vcpu,
@@ -636,6 +635,18 @@ impl RowParser<'_> {
             line: self.line,
         };
         Some(row)
+    }
+
+    /// The shared name of `provider`.
+    fn provider_name(&mut self, provider: &str) -> ArcStr {
+        if let Some(known) = self.providers.iter().find(|p| p.as_str() == provider) {
+            return known.clone();
+        }
+        let name = ArcStr::from(provider);
+        if self.providers.len() < 64 {
+            self.providers.push(name.clone());
+        }
+        name
     }
 
     /// `source` texts repeat on every row; reuse the last allocation's text when equal.
@@ -766,6 +777,7 @@ fn parse_source<R: Read>(reader: R, source: Option<&str>) -> ParsedSource {
         line: 1,
         problems: &mut problems,
         last_source_text: None,
+        providers: Vec::new(),
     };
     loop {
         match rdr.read_byte_record(&mut record) {
@@ -1402,7 +1414,7 @@ mod tests {
         let providers = |c: Category, i: &str| -> Vec<String> {
             catalog
                 .item_rows(c, i)
-                .map(|r| r.provider.clone())
+                .map(|r| r.provider.to_string())
                 .collect()
         };
         assert_eq!(providers(Category::Storage, "nas"), ["A", "B", "C"]);

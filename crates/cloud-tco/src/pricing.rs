@@ -8,6 +8,7 @@
 use std::fmt;
 use std::str::FromStr;
 
+use arcstr::ArcStr;
 use rust_decimal::Decimal;
 
 use crate::catalog::{AllowanceScope, Catalog, CatalogRow, Category, Unit};
@@ -71,9 +72,9 @@ impl FromStr for PriceBasis {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ProviderCharge {
     /// Provider name.
-    pub provider: String,
+    pub provider: ArcStr,
     /// The flavor matched, for server lines.
-    pub flavor: Option<String>,
+    pub flavor: Option<ArcStr>,
     /// The charge before R1.
     pub charge: Decimal,
 }
@@ -95,7 +96,7 @@ pub struct CombinedPrice {
 /// use rust_decimal::Decimal;
 /// let charges: Vec<ProviderCharge> = [("A", 160), ("B", 150), ("C", 155)]
 ///     .iter()
-///     .map(|(p, c)| ProviderCharge { provider: p.to_string(), flavor: None, charge: Decimal::new(*c, 0) })
+///     .map(|(p, c)| ProviderCharge { provider: (*p).into(), flavor: None, charge: Decimal::new(*c, 0) })
 ///     .collect();
 /// assert_eq!(combine(&PriceBasis::Average, charges.clone()).unwrap().price.to_string(), "155.00");
 /// assert_eq!(combine(&PriceBasis::Min, charges).unwrap().price.to_string(), "150.00");
@@ -645,7 +646,7 @@ mod tests {
     fn charges(v: &[(&str, &str)]) -> Vec<ProviderCharge> {
         v.iter()
             .map(|(p, c)| ProviderCharge {
-                provider: p.to_string(),
+                provider: (*p).into(),
                 flavor: None,
                 charge: c.parse().unwrap(),
             })

@@ -38,9 +38,9 @@ fn provenance_json(p: &CombinedPrice) -> Value {
             .iter()
             .map(|c| {
                 let mut m = Map::new();
-                m.insert("provider".into(), Value::String(c.provider.clone()));
+                m.insert("provider".into(), Value::String(c.provider.to_string()));
                 if let Some(f) = &c.flavor {
-                    m.insert("flavor".into(), Value::String(f.clone()));
+                    m.insert("flavor".into(), Value::String(f.to_string()));
                 }
                 m.insert("charge".into(), Value::String(c.charge.to_string()));
                 Value::Object(m)
@@ -269,7 +269,7 @@ pub fn prices_json(table: &PriceTable) -> Value {
                 .price
                 .providers
                 .iter()
-                .map(|c| (c.provider.clone(), Value::String(c.charge.to_string())))
+                .map(|c| (c.provider.to_string(), Value::String(c.charge.to_string())))
                 .collect();
             json!({
                 "category": p.category.key(),
@@ -290,8 +290,8 @@ pub fn prices_json(table: &PriceTable) -> Value {
                 .iter()
                 .map(|c| {
                     (
-                        c.provider.clone(),
-                        json!({"flavor": c.flavor.clone().unwrap_or_default(), "price": c.charge.to_string()}),
+                        c.provider.to_string(),
+                        json!({"flavor": c.flavor.as_deref().unwrap_or_default(), "price": c.charge.to_string()}),
                     )
                 })
                 .collect();
