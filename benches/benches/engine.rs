@@ -2,7 +2,10 @@
 //!
 //! - `catalog_load_1m`: `Catalog::from_reader` over a generated 1,000,000-row catalog CSV held
 //!   in memory (≈ 150 MB); throughput in bytes, so criterion prints MB/s (MiB/s).
-//! - `plan_20_servers`: `plan` of a 20-server, 7-year project on the embedded catalog.
+//! - `plan_20_servers`: `plan` of a 20-server, 7-year project on the embedded catalog: a cold
+//!   plan, every price combined from the catalog rows.
+//! - `planner_20_servers`: the same plan from a `Planner` that has planned it before: prices
+//!   reused as in a batch, lines and totals computed afresh.
 //! - `price_table_default`: `price_table` of the embedded catalog, average basis.
 //! - `batch/batch_100k`: `batch::run_jsonl` of 100,000 generated 20-server projects (JSON Lines
 //!   in memory → summary CSV to a sink), end to end on all cores; throughput in projects.
@@ -21,7 +24,7 @@ static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 use std::time::Duration;
 
-use cloud_tco::{plan, price_table, Catalog, PriceBasis};
+use cloud_tco::{plan, price_table, Catalog, Planner, PriceBasis};
 use cloud_tco_bench::{
     check_plan_20_servers, check_price_table_default, expected_20_servers, generate_batch_jsonl,
     generate_catalog_csv, project_20_servers,
@@ -79,6 +82,23 @@ fn plan_20_servers(c: &mut Criterion) {
     c.bench_function("plan_20_servers", |b| {
         b.iter(|| {
             let p = plan(black_box(&project), black_box(&catalog), None)
+                .expect("the benchmark project plans");
+            assert_eq!(p.lines.len(), expected_20_servers::LINES);
+            p
+        })
+    });
+}
+
+fn planner_20_servers(c: &mut Criterion) {
+    let project = project_20_servers();
+    let catalog = Catalog::embedded();
+    let mut planner = Planner::new(&catalog);
+    check_plan_20_servers(&planner.plan(&project).expect("the benchmark project plans"));
+
+    c.bench_function("planner_20_servers", |b| {
+        b.iter(|| {
+            let p = planner
+                .plan(black_box(&project))
                 .expect("the benchmark project plans");
             assert_eq!(p.lines.len(), expected_20_servers::LINES);
             p
@@ -152,6 +172,7 @@ fn batch_100k(c: &mut Criterion) {
 criterion_group!(
     benches,
     plan_20_servers,
+    planner_20_servers,
     price_table_default,
     catalog_load_1m,
     batch_100k

@@ -11,7 +11,7 @@ use std::str::FromStr;
 
 use chrono::{Datelike, NaiveDate};
 use rust_decimal::Decimal;
-use serde::de::{self, Deserializer, MapAccess, Visitor};
+use serde::de::{self, DeserializeOwned, Deserializer, MapAccess, Visitor};
 use serde::Deserialize;
 
 use crate::catalog::Category;
@@ -695,27 +695,67 @@ impl Project {
         stem: &str,
     ) -> Result<Project, ProjectError> {
         let raw: RawProject = match format {
-            ProjectFormat::Toml => {
-                let de = toml::Deserializer::parse(text)
-                    .map_err(|e| toml_error(text, file, None, &e))?;
-                serde_path_to_error::deserialize(de).map_err(|e| {
-                    let path = path_text(e.path());
-                    toml_error(text, file, Some(path), e.inner())
-                })?
-            }
-            ProjectFormat::Json => {
-                let mut de = serde_json::Deserializer::from_str(text);
-                let raw = serde_path_to_error::deserialize(&mut de).map_err(|e| {
-                    let path = path_text(e.path());
-                    json_error(file, Some(path), e.inner())
-                })?;
-                de.end().map_err(|e| json_error(file, None, &e))?;
-                raw
-            }
+            ProjectFormat::Toml => read_toml(text, file)?,
+            ProjectFormat::Json => read_json(text, file)?,
         };
         let locator = Locator { text, format, file };
         convert(raw, stem, &locator)
     }
+}
+
+/// Reads JSON text into `T`, the whole text.
+///
+/// Tracking the field path for errors costs more than the parse itself, so a plain read runs
+/// first; only when it fails is the text read again with the path tracked, which gives the
+/// same error (message, line and field path) as a tracked read from the start.
+pub(crate) fn read_json<T: DeserializeOwned>(
+    text: &str,
+    file: Option<&str>,
+) -> Result<T, ProjectError> {
+    let mut de = serde_json::Deserializer::from_str(text);
+    if let Ok(value) = T::deserialize(&mut de).and_then(|value| de.end().map(|()| value)) {
+        return Ok(value);
+    }
+    read_json_tracked(text, file)
+}
+
+/// Reads JSON text into `T` with the field path tracked: the reference for every JSON error.
+fn read_json_tracked<T: DeserializeOwned>(
+    text: &str,
+    file: Option<&str>,
+) -> Result<T, ProjectError> {
+    let mut de = serde_json::Deserializer::from_str(text);
+    let value = serde_path_to_error::deserialize(&mut de).map_err(|e| {
+        let path = path_text(e.path());
+        json_error(file, Some(path), e.inner())
+    })?;
+    de.end().map_err(|e| json_error(file, None, &e))?;
+    Ok(value)
+}
+
+/// Reads TOML text into `T`; like [`read_json`], the field path is tracked only on a second
+/// read after a failed plain one.
+pub(crate) fn read_toml<T: DeserializeOwned>(
+    text: &str,
+    file: Option<&str>,
+) -> Result<T, ProjectError> {
+    let de = toml::Deserializer::parse(text).map_err(|e| toml_error(text, file, None, &e))?;
+    if let Ok(value) = T::deserialize(de) {
+        return Ok(value);
+    }
+    read_toml_tracked(text, file)
+}
+
+/// Reads TOML text into `T` with the field path tracked: the reference for every TOML error.
+fn read_toml_tracked<T: DeserializeOwned>(
+    text: &str,
+    file: Option<&str>,
+) -> Result<T, ProjectError> {
+    let de = toml::Deserializer::parse(text).map_err(|e| toml_error(text, file, None, &e))?;
+    serde_path_to_error::deserialize(de).map_err(|e| {
+        let path = path_text(e.path());
+        toml_error(text, file, Some(path), e.inner())
+    })
 }
 
 pub(crate) fn path_text(path: &serde_path_to_error::Path) -> String {
@@ -864,21 +904,80 @@ impl Locator<'_> {
     }
 }
 
+/// A field path such as `servers[3].vcpu` or `on_premises.hardware.warranty_years`, written out
+/// only when a problem is reported: checking a valid project then formats no paths.
+#[derive(Debug, Clone, Copy)]
+struct FieldPath<'a> {
+    /// The table or list: `servers`, `on_premises.hardware`.
+    table: &'a str,
+    /// The entry of a list.
+    index: Option<usize>,
+    /// The key; empty for a whole entry (`costs[2]`).
+    key: &'a str,
+}
+
+impl<'a> FieldPath<'a> {
+    /// `table.key`.
+    fn key(table: &'a str, key: &'a str) -> Self {
+        FieldPath {
+            table,
+            index: None,
+            key,
+        }
+    }
+
+    /// `list[index].key`, or `list[index]` when `key` is empty.
+    fn item(list: &'a str, index: usize, key: &'a str) -> Self {
+        FieldPath {
+            table: list,
+            index: Some(index),
+            key,
+        }
+    }
+}
+
+impl fmt::Display for FieldPath<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.table)?;
+        if let Some(i) = self.index {
+            write!(f, "[{i}]")?;
+        }
+        if !self.key.is_empty() {
+            if !self.table.is_empty() || self.index.is_some() {
+                f.write_str(".")?;
+            }
+            f.write_str(self.key)?;
+        }
+        Ok(())
+    }
+}
+
 /// Collects problems found while converting raw input.
+///
+/// Paths and explanations are taken as [`fmt::Display`] (a `&str`, a [`FieldPath`] or
+/// `format_args!`) and written out only for a problem, as most input has none.
 struct Checker<'a> {
     locator: &'a Locator<'a>,
     problems: Vec<Problem>,
 }
 
 impl Checker<'_> {
-    fn bad(&mut self, path: &str, message: impl Into<String>) {
+    fn bad(&mut self, path: impl fmt::Display, message: impl Into<String>) {
+        let path = path.to_string();
         self.problems
-            .push(self.locator.problem(path, message.into()));
+            .push(self.locator.problem(&path, message.into()));
     }
 
-    fn int_in(&mut self, path: &str, value: Num, min: i64, max: i64, what: &str) -> Option<i64> {
+    fn int_in(
+        &mut self,
+        path: impl fmt::Display,
+        value: Num,
+        min: i64,
+        max: i64,
+        what: impl fmt::Display,
+    ) -> Option<i64> {
         let v = value.0;
-        if v.fract() != Decimal::ZERO {
+        if !v.is_integer() {
             self.bad(path, format!("{v} is not a whole number; {what}"));
             return None;
         }
@@ -891,7 +990,7 @@ impl Checker<'_> {
         }
     }
 
-    fn year(&mut self, path: &str, value: Num) -> Option<i32> {
+    fn year(&mut self, path: impl fmt::Display, value: Num) -> Option<i32> {
         self.int_in(
             path,
             value,
@@ -912,6 +1011,24 @@ pub const MAX_YEARS: u32 = 1000;
 
 fn num_or(value: Option<Num>, default: Decimal) -> Decimal {
     value.map_or(default, |n| n.0)
+}
+
+/// Reads a date as chrono's `%Y-%m-%d` does. The usual ten-character form (`2027-07-01`) is
+/// read directly, which spares parsing the format string for every project; anything else is
+/// left to chrono.
+fn parse_date(text: &str) -> Option<NaiveDate> {
+    let b = text.as_bytes();
+    let number = |digits: &[u8]| {
+        digits.iter().try_fold(0, |n: u32, d| {
+            d.is_ascii_digit().then(|| n * 10 + u32::from(d - b'0'))
+        })
+    };
+    if b.len() == 10 && b[4] == b'-' && b[7] == b'-' {
+        if let (Some(y), Some(m), Some(d)) = (number(&b[..4]), number(&b[5..7]), number(&b[8..])) {
+            return NaiveDate::from_ymd_opt(y as i32, m, d);
+        }
+    }
+    NaiveDate::parse_from_str(text, "%Y-%m-%d").ok()
 }
 
 /// Converts the raw input structurally (keys, enums, dates, years); the value rules are then
@@ -939,8 +1056,8 @@ fn convert(raw: RawProject, stem: &str, locator: &Locator<'_>) -> Result<Project
             .ok()
     });
     let budget_year = c.year("budget_year", raw.budget_year);
-    let service_start = match NaiveDate::parse_from_str(raw.service_start.0.trim(), "%Y-%m-%d") {
-        Ok(d) if (MIN_YEAR..=MAX_YEAR).contains(&d.year()) => Some(d),
+    let service_start = match parse_date(raw.service_start.0.trim()) {
+        Some(d) if (MIN_YEAR..=MAX_YEAR).contains(&d.year()) => Some(d),
         _ => {
             c.bad(
                 "service_start",
@@ -960,7 +1077,7 @@ fn convert(raw: RawProject, stem: &str, locator: &Locator<'_>) -> Result<Project
                 n,
                 1,
                 MAX_YEARS.into(),
-                &format!("{field} must be a whole number of years, at least 1"),
+                format_args!("{field} must be a whole number of years, at least 1"),
             )
             .map(|v| v as u32),
     };
@@ -980,30 +1097,35 @@ fn convert(raw: RawProject, stem: &str, locator: &Locator<'_>) -> Result<Project
         vat_pct: num_or(o.vat_pct, Decimal::TEN),
     };
 
-    let mut servers = Vec::new();
-    for (i, s) in raw.servers.into_iter().enumerate() {
-        let vcpu = c
-            .int_in(
-                &format!("servers[{i}].vcpu"),
-                s.vcpu,
-                1,
-                i64::from(u32::MAX),
-                "vcpu must be a whole number, at least 1",
-            )
-            .map_or(1, |v| v as u32);
-        let memory_gb = s.memory_gb.0;
-        servers.push(ServerGroup {
-            name: s
-                .name
-                .unwrap_or_else(|| ServerGroup::default_name(vcpu, memory_gb)),
-            vcpu,
-            memory_gb,
-            count: num_or(s.count, Decimal::ONE),
-            os: s.os.unwrap_or_else(|| "linux".into()),
-            extra_disk_gb: num_or(s.extra_disk_gb, Decimal::ZERO),
-            extra_disk_class: s.extra_disk_class.unwrap_or_else(|| "block_ssd".into()),
-        });
-    }
+    // Collected in place: the entries are read into the allocation of the raw ones.
+    let servers = raw
+        .servers
+        .into_iter()
+        .enumerate()
+        .map(|(i, s)| {
+            let vcpu = c
+                .int_in(
+                    FieldPath::item("servers", i, "vcpu"),
+                    s.vcpu,
+                    1,
+                    i64::from(u32::MAX),
+                    "vcpu must be a whole number, at least 1",
+                )
+                .map_or(1, |v| v as u32);
+            let memory_gb = s.memory_gb.0;
+            ServerGroup {
+                name: s
+                    .name
+                    .unwrap_or_else(|| ServerGroup::default_name(vcpu, memory_gb)),
+                vcpu,
+                memory_gb,
+                count: num_or(s.count, Decimal::ONE),
+                os: s.os.unwrap_or_else(|| "linux".into()),
+                extra_disk_gb: num_or(s.extra_disk_gb, Decimal::ZERO),
+                extra_disk_class: s.extra_disk_class.unwrap_or_else(|| "block_ssd".into()),
+            }
+        })
+        .collect();
     let storage = raw
         .storage
         .into_iter()
@@ -1054,7 +1176,7 @@ fn convert(raw: RawProject, stem: &str, locator: &Locator<'_>) -> Result<Project
         let Ok(category) = e
             .category
             .parse::<Category>()
-            .map_err(|m| c.bad(&format!("extras[{i}].category"), m))
+            .map_err(|m| c.bad(FieldPath::item("extras", i, "category"), m))
         else {
             continue;
         };
@@ -1067,16 +1189,16 @@ fn convert(raw: RawProject, stem: &str, locator: &Locator<'_>) -> Result<Project
     }
     let mut costs = Vec::new();
     for (i, k) in raw.costs.into_iter().enumerate() {
-        let p = |f: &str| format!("costs[{i}].{f}");
+        let p = |f| FieldPath::item("costs", i, f);
         let timing = match (k.year, k.amount, k.from, k.to, k.per_year) {
             (Some(year), Some(amount), None, None, None) => {
-                c.year(&p("year"), year).map(|year| CostTiming::Once {
+                c.year(p("year"), year).map(|year| CostTiming::Once {
                     year,
                     amount: amount.0,
                 })
             }
             (None, None, Some(from), Some(to), Some(per_year)) => {
-                match (c.year(&p("from"), from), c.year(&p("to"), to)) {
+                match (c.year(p("from"), from), c.year(p("to"), to)) {
                     (Some(from), Some(to)) => Some(CostTiming::Yearly {
                         from,
                         to,
@@ -1087,7 +1209,7 @@ fn convert(raw: RawProject, stem: &str, locator: &Locator<'_>) -> Result<Project
             }
             _ => {
                 c.bad(
-                    &format!("costs[{i}]"),
+                    p(""),
                     "a cost needs either year and amount (one-off) or from, to and per_year (recurring), not a mix",
                 );
                 None
@@ -1138,7 +1260,7 @@ fn convert(raw: RawProject, stem: &str, locator: &Locator<'_>) -> Result<Project
         saas,
     };
     for (path, message) in project.rule_violations() {
-        c.bad(&path, message);
+        c.bad(path, message);
     }
     if c.problems.is_empty() {
         Ok(project)
@@ -1149,29 +1271,37 @@ fn convert(raw: RawProject, stem: &str, locator: &Locator<'_>) -> Result<Project
     }
 }
 
+/// Whether `s` is empty or only whitespace, like `s.trim().is_empty()` but stopping at the first
+/// other character instead of trimming both ends.
+fn is_blank(s: &str) -> bool {
+    s.chars().all(char::is_whitespace)
+}
+
 /// Checks the value rules of SPEC §4 and collects (field path, message) for each violation.
+///
+/// Like [`Checker`], it writes a path out only for a violation.
 struct Rules {
     found: Vec<(String, String)>,
 }
 
 impl Rules {
-    fn bad(&mut self, path: String, message: String) {
-        self.found.push((path, message));
+    fn bad(&mut self, path: impl fmt::Display, message: String) {
+        self.found.push((path.to_string(), message));
     }
 
-    fn non_negative(&mut self, path: String, v: Decimal) {
+    fn non_negative(&mut self, path: impl fmt::Display, v: Decimal) {
         if v < Decimal::ZERO {
             self.bad(path, format!("{v} is negative; it must be 0 or more"));
         }
     }
 
-    fn whole(&mut self, path: String, v: Decimal) {
+    fn whole(&mut self, path: impl fmt::Display, v: Decimal) {
         if v < Decimal::ZERO {
             self.bad(
                 path,
                 format!("{v} is negative; a count must be a whole number, 0 or more"),
             );
-        } else if !v.fract().is_zero() {
+        } else if !v.is_integer() {
             self.bad(
                 path,
                 format!("{v} is not a whole number; a count must be 0, 1, 2, …"),
@@ -1179,7 +1309,7 @@ impl Rules {
         }
     }
 
-    fn year(&mut self, path: String, y: i32) {
+    fn year(&mut self, path: impl fmt::Display, y: i32) {
         if !(MIN_YEAR..=MAX_YEAR).contains(&y) {
             self.bad(
                 path,
@@ -1242,10 +1372,10 @@ impl Project {
     /// The value rules of SPEC §4 this project breaks, as (field path, message); empty when valid.
     pub fn rule_violations(&self) -> Vec<(String, String)> {
         let mut r = Rules { found: Vec::new() };
-        r.year("budget_year".into(), self.budget_year);
+        r.year("budget_year", self.budget_year);
         if self.usage_years < 1 || self.usage_years > MAX_YEARS {
             r.bad(
-                "usage_years".into(),
+                "usage_years",
                 format!(
                     "{} is out of range; usage_years must be at least 1",
                     self.usage_years
@@ -1254,7 +1384,7 @@ impl Project {
         }
         if self.midterm_years < 1 || self.midterm_years > MAX_YEARS {
             r.bad(
-                "midterm_years".into(),
+                "midterm_years",
                 format!(
                     "{} is out of range; midterm_years must be at least 1",
                     self.midterm_years
@@ -1264,7 +1394,7 @@ impl Project {
         let o = &self.options;
         if o.discount_pct < Decimal::ZERO || o.discount_pct > Decimal::ONE_HUNDRED {
             r.bad(
-                "options.discount_pct".into(),
+                "options.discount_pct",
                 format!(
                     "{} is outside 0–100; a discount is a percentage",
                     o.discount_pct
@@ -1273,7 +1403,7 @@ impl Project {
         }
         if o.price_escalation_pct <= -Decimal::ONE_HUNDRED {
             r.bad(
-                "options.price_escalation_pct".into(),
+                "options.price_escalation_pct",
                 format!(
                     "{} would make prices zero or negative; it must be greater than -100",
                     o.price_escalation_pct
@@ -1282,7 +1412,7 @@ impl Project {
         }
         if o.vat_pct < Decimal::ZERO || o.vat_pct > Decimal::ONE_HUNDRED {
             r.bad(
-                "options.vat_pct".into(),
+                "options.vat_pct",
                 format!(
                     "{} is outside 0–100; VAT is a percentage (10 in Korea)",
                     o.vat_pct
@@ -1290,7 +1420,7 @@ impl Project {
             );
         }
         for (i, s) in self.servers.iter().enumerate() {
-            let p = |f: &str| format!("servers[{i}].{f}");
+            let p = |f| FieldPath::item("servers", i, f);
             if s.vcpu == 0 {
                 r.bad(p("vcpu"), "vcpu must be a whole number, at least 1".into());
             }
@@ -1302,10 +1432,10 @@ impl Project {
             }
             r.whole(p("count"), s.count);
             r.non_negative(p("extra_disk_gb"), s.extra_disk_gb);
-            if s.os.trim().is_empty() {
+            if is_blank(&s.os) {
                 r.bad(p("os"), "os is empty; write linux, windows, rhel, …".into());
             }
-            if s.extra_disk_class.trim().is_empty() {
+            if is_blank(&s.extra_disk_class) {
                 r.bad(
                     p("extra_disk_class"),
                     "extra_disk_class is empty; use block_ssd, block_hdd, …".into(),
@@ -1313,36 +1443,39 @@ impl Project {
             }
         }
         for (i, s) in self.storage.iter().enumerate() {
-            if s.class.trim().is_empty() {
+            if is_blank(&s.class) {
                 r.bad(
-                    format!("storage[{i}].class"),
+                    FieldPath::item("storage", i, "class"),
                     "class is empty; use nas, block_hdd, block_ssd or object".into(),
                 );
             }
-            r.non_negative(format!("storage[{i}].gb"), s.gb);
-            r.non_negative(format!("storage[{i}].annual_growth_gb"), s.annual_growth_gb);
+            r.non_negative(FieldPath::item("storage", i, "gb"), s.gb);
+            r.non_negative(
+                FieldPath::item("storage", i, "annual_growth_gb"),
+                s.annual_growth_gb,
+            );
         }
         let n = &self.network;
-        r.whole("network.load_balancers".into(), n.load_balancers);
-        r.whole("network.public_ips".into(), n.public_ips);
-        r.whole("network.vpn".into(), n.vpn);
+        r.whole("network.load_balancers", n.load_balancers);
+        r.whole("network.public_ips", n.public_ips);
+        r.whole("network.vpn", n.vpn);
+        r.non_negative("network.outbound_gb_per_month", n.outbound_gb_per_month);
         r.non_negative(
-            "network.outbound_gb_per_month".into(),
-            n.outbound_gb_per_month,
-        );
-        r.non_negative(
-            "network.outbound_annual_growth_gb".into(),
+            "network.outbound_annual_growth_gb",
             n.outbound_annual_growth_gb,
         );
         for (i, b) in self.backup.iter().enumerate() {
-            r.non_negative(format!("backup[{i}].gb"), b.gb);
-            r.non_negative(format!("backup[{i}].annual_growth_gb"), b.annual_growth_gb);
-            r.whole(format!("backup[{i}].count"), b.count);
+            r.non_negative(FieldPath::item("backup", i, "gb"), b.gb);
+            r.non_negative(
+                FieldPath::item("backup", i, "annual_growth_gb"),
+                b.annual_growth_gb,
+            );
+            r.whole(FieldPath::item("backup", i, "count"), b.count);
         }
         for (item, q) in &self.security.items {
             if !SECURITY_ITEMS.contains(&item.as_str()) {
                 r.bad(
-                    format!("security.{item}"),
+                    FieldPath::key("security", item),
                     format!(
                         "unknown security item; use one of {}",
                         SECURITY_ITEMS.join(", ")
@@ -1350,21 +1483,21 @@ impl Project {
                 );
             }
             if let SecurityQuantity::Count(v) = q {
-                r.whole(format!("security.{item}"), *v);
+                r.whole(FieldPath::key("security", item), *v);
             }
         }
         for (i, e) in self.extras.iter().enumerate() {
-            if e.item.trim().is_empty() {
+            if is_blank(&e.item) {
                 r.bad(
-                    format!("extras[{i}].item"),
+                    FieldPath::item("extras", i, "item"),
                     "item is empty; name a catalog item key".into(),
                 );
             }
-            r.non_negative(format!("extras[{i}].quantity"), e.quantity);
+            r.non_negative(FieldPath::item("extras", i, "quantity"), e.quantity);
         }
         for (i, k) in self.costs.iter().enumerate() {
-            let p = |f: &str| format!("costs[{i}].{f}");
-            if k.item.trim().is_empty() {
+            let p = |f| FieldPath::item("costs", i, f);
+            if is_blank(&k.item) {
                 r.bad(
                     p("item"),
                     "item is empty; use conversion, sw_build or a name of your own".into(),
@@ -1977,18 +2110,19 @@ fn missing_key(c: &mut Checker<'_>, table: &str, key: &str, message: String) {
 /// Converts `[on_premises]` structurally (presence of keys, whole years); the value rules are
 /// checked by [`Project::rule_violations`].
 fn convert_on_premises(raw: RawOnPremises, c: &mut Checker<'_>) -> OnPremises {
-    let whole_years = |c: &mut Checker<'_>, path: &str, v: Option<Num>, min: i64, default: u32| {
-        v.map_or(default, |n| {
-            c.int_in(
-                path,
-                n,
-                min,
-                MAX_YEARS.into(),
-                &format!("a number of years, at least {min}"),
-            )
-            .map_or(default, |y| y as u32)
-        })
-    };
+    let whole_years =
+        |c: &mut Checker<'_>, path: FieldPath<'_>, v: Option<Num>, min: i64, default: u32| {
+            v.map_or(default, |n| {
+                c.int_in(
+                    path,
+                    n,
+                    min,
+                    MAX_YEARS.into(),
+                    format_args!("a number of years, at least {min}"),
+                )
+                .map_or(default, |y| y as u32)
+            })
+        };
     let hardware = raw.hardware.map(|h| {
         const T: &str = "on_premises.hardware";
         let maintenance_pct = match h.maintenance_pct {
@@ -2006,10 +2140,10 @@ fn convert_on_premises(raw: RawOnPremises, c: &mut Checker<'_>) -> OnPremises {
         Hardware {
             name: h.name.unwrap_or_else(|| "hardware".into()),
             purchase_amount: h.purchase_amount.0,
-            purchase_year: h.purchase_year.and_then(|y| c.year(&format!("{T}.purchase_year"), y)),
+            purchase_year: h.purchase_year.and_then(|y| c.year(FieldPath::key(T, "purchase_year"), y)),
             useful_life_years: whole_years(
                 c,
-                &format!("{T}.useful_life_years"),
+                FieldPath::key(T, "useful_life_years"),
                 h.useful_life_years,
                 1,
                 DEFAULT_HARDWARE_LIFE_YEARS,
@@ -2017,7 +2151,7 @@ fn convert_on_premises(raw: RawOnPremises, c: &mut Checker<'_>) -> OnPremises {
             maintenance_pct,
             warranty_years: whole_years(
                 c,
-                &format!("{T}.warranty_years"),
+                FieldPath::key(T, "warranty_years"),
                 h.warranty_years,
                 0,
                 DEFAULT_WARRANTY_YEARS,
@@ -2031,11 +2165,11 @@ fn convert_on_premises(raw: RawOnPremises, c: &mut Checker<'_>) -> OnPremises {
             license_amount: s.license_amount.0,
             purchase_year: s
                 .purchase_year
-                .and_then(|y| c.year(&format!("{T}.purchase_year"), y)),
+                .and_then(|y| c.year(FieldPath::key(T, "purchase_year"), y)),
             maintenance_pct: num_or(s.maintenance_pct, DEFAULT_SOFTWARE_MAINTENANCE_PCT),
             warranty_years: whole_years(
                 c,
-                &format!("{T}.warranty_years"),
+                FieldPath::key(T, "warranty_years"),
                 s.warranty_years,
                 0,
                 DEFAULT_WARRANTY_YEARS,
@@ -2094,10 +2228,10 @@ fn convert_on_premises(raw: RawOnPremises, c: &mut Checker<'_>) -> OnPremises {
     };
     let mut costs = Vec::new();
     for (i, k) in raw.costs.into_iter().enumerate() {
-        let path = format!("on_premises.costs[{i}]");
+        let path = |key| FieldPath::item("on_premises.costs", i, key);
         let timing = match (k.year, k.amount, k.per_year) {
             (Some(year), Some(amount), None) => {
-                c.year(&format!("{path}.year"), year)
+                c.year(path("year"), year)
                     .map(|year| OnPremisesTiming::Once {
                         year,
                         amount: amount.0,
@@ -2108,7 +2242,7 @@ fn convert_on_premises(raw: RawOnPremises, c: &mut Checker<'_>) -> OnPremises {
             }),
             _ => {
                 c.bad(
-                    &path,
+                    path(""),
                     "an on-premises cost needs either year and amount (one-off) or per_year (every year of use), not a mix",
                 );
                 None
@@ -2145,11 +2279,11 @@ impl OnPremises {
         const P: &str = "on_premises";
         if self.is_empty() {
             r.bad(
-                P.into(),
+                P,
                 "nothing to compare: give [on_premises.hardware], [on_premises.software], [on_premises.facility] or [[on_premises.costs]]".into(),
             );
         }
-        let pct = |r: &mut Rules, path: String, v: Decimal| {
+        let pct = |r: &mut Rules, path: FieldPath<'_>, v: Decimal| {
             if v < Decimal::ZERO || v > Decimal::ONE_HUNDRED {
                 r.bad(
                     path,
@@ -2157,7 +2291,7 @@ impl OnPremises {
                 );
             }
         };
-        let life = |r: &mut Rules, path: String, v: u32, min: u32| {
+        let life = |r: &mut Rules, path: FieldPath<'_>, v: u32, min: u32| {
             if v < min || v > MAX_YEARS {
                 r.bad(
                     path,
@@ -2166,7 +2300,7 @@ impl OnPremises {
             }
         };
         if let Some(h) = &self.hardware {
-            let p = |f: &str| format!("{P}.hardware.{f}");
+            let p = |f| FieldPath::key("on_premises.hardware", f);
             r.non_negative(p("purchase_amount"), h.purchase_amount);
             if let Some(y) = h.purchase_year {
                 r.year(p("purchase_year"), y);
@@ -2176,7 +2310,7 @@ impl OnPremises {
             life(r, p("warranty_years"), h.warranty_years, 0);
         }
         if let Some(s) = &self.software {
-            let p = |f: &str| format!("{P}.software.{f}");
+            let p = |f| FieldPath::key("on_premises.software", f);
             r.non_negative(p("license_amount"), s.license_amount);
             if let Some(y) = s.purchase_year {
                 r.year(p("purchase_year"), y);
@@ -2185,7 +2319,7 @@ impl OnPremises {
             life(r, p("warranty_years"), s.warranty_years, 0);
         }
         let f = &self.facility;
-        let p = |k: &str| format!("{P}.facility.{k}");
+        let p = |k| FieldPath::key("on_premises.facility", k);
         if let Some(e) = &f.energy {
             r.non_negative(p("power_kw"), e.power_kw);
             if e.pue < Decimal::ONE {
@@ -2211,7 +2345,7 @@ impl OnPremises {
         r.non_negative(p("space_per_year"), f.space_per_year);
         r.non_negative(p("staff_per_year"), f.staff_per_year);
         for (i, k) in self.costs.iter().enumerate() {
-            let p = |f: &str| format!("{P}.costs[{i}].{f}");
+            let p = |f| FieldPath::item("on_premises.costs", i, f);
             match k.timing {
                 OnPremisesTiming::Once { year, amount } => {
                     r.year(p("year"), year);
@@ -2227,6 +2361,139 @@ impl OnPremises {
                 }
                 OnPremisesTiming::Yearly { per_year } => r.non_negative(p("per_year"), per_year),
             }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const HEAD: &str =
+        "{\"kind\": \"new\",\n\"budget_year\": 2027,\n\"service_start\": \"2027-07-01\"";
+
+    /// A project with four server groups, the last one given by `last`.
+    fn four_servers(last: &str) -> String {
+        format!(
+            "{HEAD},\n\"servers\": [\n{{\"vcpu\": 2, \"memory_gb\": 4}},\n{{\"vcpu\": 4, \"memory_gb\": 8}},\n{{\"vcpu\": 8, \"memory_gb\": 16}},\n{last}\n]}}"
+        )
+    }
+
+    /// The error of the fast path (a plain read, then a tracked one) and of a tracked read
+    /// from the start, which must be the same.
+    fn json_errors(text: &str) -> (ProjectError, ProjectError) {
+        let fast = read_json::<RawProject>(text, Some("p.json")).err().unwrap();
+        let tracked = read_json_tracked::<RawProject>(text, Some("p.json"))
+            .err()
+            .unwrap();
+        (fast, tracked)
+    }
+
+    #[test]
+    fn json_errors_are_those_of_a_tracked_read() {
+        let cases = [
+            (
+                format!("{HEAD},\n\"colour\": 1}}"),
+                "invalid project: p.json, line 4, `colour`: unknown key `colour`, expected one of `name`, `kind`, `service_model`, `institution`, `budget_year`, `service_start`, `usage_years`, `midterm_years`, `options`, `servers`, `storage`, `network`, `backup`, `security`, `extras`, `costs`, `on_premises`, `saas` (a misspelt key would silently drop a cost, so it is an error)",
+            ),
+            (
+                four_servers("{\"vcpu\": 2, \"memory_gb\": true}"),
+                "invalid project: p.json, line 8, `servers[3].memory_gb`: invalid type: boolean `true`, expected a number (integer, decimal, or a string of digits such as \"1234.50\")",
+            ),
+            (
+                four_servers("{\"vcpu\": 2, \"memory_gb\": 4, \"cpu\": 1}"),
+                "invalid project: p.json, line 8, `servers[3].cpu`: unknown key `cpu`, expected one of `name`, `vcpu`, `memory_gb`, `count`, `os`, `extra_disk_gb`, `extra_disk_class` (a misspelt key would silently drop a cost, so it is an error)",
+            ),
+            (
+                four_servers("{\"vcpu\": 2, \"memory_gb\": \"4,5\"}"),
+                "invalid project: p.json, line 8, `servers[3].memory_gb`: \"4,5\" is not usable as a number: it is not a plain decimal number (write digits with an optional '.', e.g. 1234.50; no thousands separators, exponents, NaN or inf)",
+            ),
+            (
+                four_servers("{\"memory_gb\": 4}"),
+                "invalid project: p.json, line 8, `servers[3]`: the required key `vcpu` is missing",
+            ),
+            (
+                format!("{HEAD}}} x"),
+                "invalid project: p.json, line 3: trailing characters",
+            ),
+            (
+                format!("{HEAD},\n\"servers\": [{{\"vcpu\": 2,"),
+                "invalid project: p.json, line 4, `servers[0]`: EOF while parsing a value",
+            ),
+        ];
+        for (text, expected) in cases {
+            let (fast, tracked) = json_errors(&text);
+            assert_eq!(fast, tracked, "{text}");
+            let parsed = Project::parse(&text, ProjectFormat::Json, Some("p.json"), "p");
+            assert_eq!(parsed.unwrap_err(), fast, "{text}");
+            assert_eq!(fast.to_string(), expected, "{text}");
+        }
+    }
+
+    #[test]
+    fn toml_errors_are_those_of_a_tracked_read() {
+        let head = "kind = \"new\"\nbudget_year = 2027\nservice_start = \"2027-07-01\"\n";
+        for text in [
+            format!("{head}colour = 1\n"),
+            format!("{head}[[servers]]\nvcpu = 2\nmemory_gb = 4\n[[servers]]\nvcpu = 2\nmemory_gb = true\n"),
+            format!("{head}[[servers]]\nvcpu = 2\nmemory_gb = \"4,5\"\n"),
+            format!("{head}[[servers]]\nmemory_gb = 4\n"),
+            format!("{head}[options\n"),
+        ] {
+            let fast = read_toml::<RawProject>(&text, Some("p.toml")).err().unwrap();
+            let tracked = read_toml_tracked::<RawProject>(&text, Some("p.toml"))
+                .err()
+                .unwrap();
+            assert_eq!(fast, tracked, "{text}");
+        }
+    }
+
+    #[test]
+    fn field_paths_read_as_before() {
+        assert_eq!(
+            FieldPath::item("servers", 3, "vcpu").to_string(),
+            "servers[3].vcpu"
+        );
+        assert_eq!(FieldPath::item("costs", 0, "").to_string(), "costs[0]");
+        assert_eq!(
+            FieldPath::item("on_premises.costs", 2, "year").to_string(),
+            "on_premises.costs[2].year"
+        );
+        assert_eq!(
+            FieldPath::key("on_premises.hardware", "warranty_years").to_string(),
+            "on_premises.hardware.warranty_years"
+        );
+        assert_eq!(
+            FieldPath::key("security", "waf").to_string(),
+            "security.waf"
+        );
+    }
+
+    #[test]
+    fn dates_read_as_chrono_reads_them() {
+        for text in [
+            "2027-07-01",
+            "2024-02-29",
+            "2027-02-29",
+            "2027-13-01",
+            "2027-00-10",
+            "2027-04-31",
+            "0000-01-01",
+            "9999-12-31",
+            "2027-7-1",
+            "2027/07/01",
+            "+2027-07-01",
+            "-2027-07-01",
+            "20270-07-01",
+            "2027-07-0a",
+            "２０２７-07-01",
+            "",
+        ] {
+            assert_eq!(
+                parse_date(text),
+                NaiveDate::parse_from_str(text, "%Y-%m-%d").ok(),
+                "{text}"
+            );
         }
     }
 }
