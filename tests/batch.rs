@@ -195,3 +195,56 @@ fn cli_batch_accepts_an_inventory() {
         .unwrap()
         .starts_with("민원포털,conversion,"));
 }
+
+#[test]
+fn summarized_rows_are_those_of_single_plans_in_input_order() {
+    use cloud_tco::batch::{summarize_jsonl, Summary};
+    let input = jsonl(5000);
+    let catalog = Catalog::embedded();
+    let mut rows = Vec::new();
+    let mut chunks = 0;
+    let stats = summarize_jsonl(input.as_bytes(), Some("s.jsonl"), &catalog, None, |chunk| {
+        chunks += 1;
+        rows.extend(chunk);
+        Ok(())
+    })
+    .unwrap();
+    assert!(chunks > 1, "5,000 projects take several chunks");
+    assert_eq!((stats.projects, stats.failed), (5000, 714));
+    for (i, ((name, result), line)) in rows.iter().zip(input.lines()).enumerate() {
+        assert_eq!(name, &format!("system {i}"));
+        match Project::from_json_str(line) {
+            Ok(project) => {
+                let want = Summary::of(&plan(&project, &catalog, None).unwrap());
+                assert_eq!(result.as_ref().unwrap(), &want, "system {i}");
+            }
+            Err(_) => assert!(result
+                .as_ref()
+                .unwrap_err()
+                .contains(&format!("s.jsonl, line {}", i + 1))),
+        }
+    }
+}
+
+#[test]
+fn an_error_from_the_taker_stops_the_run() {
+    use cloud_tco::batch::summarize_jsonl;
+    let input = jsonl(3000);
+    let mut taken = 0;
+    let err = summarize_jsonl(
+        input.as_bytes(),
+        None,
+        &Catalog::embedded(),
+        None,
+        |chunk| {
+            taken += chunk.len();
+            Err(cloud_tco::Error::Report("disk full".into()))
+        },
+    )
+    .unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        cloud_tco::Error::Report("disk full".into()).to_string()
+    );
+    assert!(taken < 3000);
+}

@@ -231,13 +231,8 @@ where
 }
 
 /// [`run_items`] with `chunk` items planned together, so tests can cross chunk boundaries.
-///
-/// The calling thread only moves bytes: it reads chunk N+1 and spools chunk N-1 while the pool
-/// plans chunk N and encodes its rows (see [`encode_chunk`]), so neither side waits for the
-/// other. At most two chunks are in the pool and one is being spooled, which bounds memory.
-/// `items` and `output` never leave the calling thread, so they need not be `Send`.
 fn run_chunked<T, I, F, W>(
-    mut items: I,
+    items: I,
     plan_one: F,
     output: W,
     chunk: usize,
@@ -248,40 +243,20 @@ where
     F: Fn(&T) -> (String, Result<Summary, String>) + Sync,
     W: Write,
 {
-    debug_assert!(chunk > 0, "a chunk holds at least one item");
     let mut spool = tempfile::tempfile().map_err(|e| io("cannot create a temporary file", e))?;
     let mut tally = Tally::default();
-    let plan_one = &plan_one;
-    rayon::in_place_scope(|scope| -> Result<(), Error> {
-        let mut in_pool = VecDeque::with_capacity(2);
-        loop {
-            let items: Vec<T> = items.by_ref().take(chunk).collect::<Result<_, _>>()?;
-            let done = items.is_empty();
-            if !done {
-                let (tx, rx) = mpsc::sync_channel(1);
-                scope.spawn(move |_| {
-                    // The receiver is gone only if this run has already failed.
-                    let _ = tx.send(encode_chunk(&items, plan_one));
-                });
-                in_pool.push_back(rx);
-            }
-            // Spool the oldest chunk once the next one is queued behind it, all at the end.
-            while in_pool.len() > usize::from(!done) {
-                let rx = in_pool.pop_front().expect("a chunk is in the pool");
-                // A chunk is missing only if its planning panicked; the scope re-raises that.
-                let Some(encoded) = wait(&rx) else {
-                    return Ok(());
-                };
-                spool
-                    .write_all(&encoded.spool)
-                    .map_err(|e| io("temporary file", e))?;
-                tally.add(&encoded.tally);
-            }
-            if done {
-                return Ok(());
-            }
-        }
-    })?;
+    pipeline(
+        items,
+        |items: &[T]| encode_chunk(items, &plan_one),
+        |encoded: EncodedChunk| {
+            spool
+                .write_all(&encoded.spool)
+                .map_err(|e| io("temporary file", e))?;
+            tally.add(&encoded.tally);
+            Ok(())
+        },
+        chunk,
+    )?;
     spool
         .seek(SeekFrom::Start(0))
         .map_err(|e| io("temporary file", e))?;
@@ -291,6 +266,104 @@ where
         output,
     )?;
     Ok(tally.stats)
+}
+
+/// Runs `work` on the pool over chunks of `items` and hands each chunk's result to `take` on
+/// the calling thread, in input order.
+///
+/// The calling thread only reads and takes: it reads chunk N+1 and takes chunk N-1 while the
+/// pool works on chunk N, so neither side waits for the other. At most two chunks are in the
+/// pool and one is being taken, which bounds memory. `items` and `take` never leave the
+/// calling thread, so they need not be `Send`.
+fn pipeline<T, I, C, F, G>(mut items: I, work: F, mut take: G, chunk: usize) -> Result<(), Error>
+where
+    T: Send + Sync,
+    I: Iterator<Item = Result<T, Error>>,
+    C: Send,
+    F: Fn(&[T]) -> C + Sync,
+    G: FnMut(C) -> Result<(), Error>,
+{
+    debug_assert!(chunk > 0, "a chunk holds at least one item");
+    let work = &work;
+    rayon::in_place_scope(|scope| -> Result<(), Error> {
+        let mut in_pool = VecDeque::with_capacity(2);
+        loop {
+            let items: Vec<T> = items.by_ref().take(chunk).collect::<Result<_, _>>()?;
+            let done = items.is_empty();
+            if !done {
+                let (tx, rx) = mpsc::sync_channel(1);
+                scope.spawn(move |_| {
+                    // The receiver is gone only if this run has already failed.
+                    let _ = tx.send(work(&items));
+                });
+                in_pool.push_back(rx);
+            }
+            // Take the oldest chunk once the next one is queued behind it, all at the end.
+            while in_pool.len() > usize::from(!done) {
+                let rx = in_pool.pop_front().expect("a chunk is in the pool");
+                // A chunk is missing only if its work panicked; the scope re-raises that.
+                let Some(result) = wait(&rx) else {
+                    return Ok(());
+                };
+                take(result)?;
+            }
+            if done {
+                return Ok(());
+            }
+        }
+    })
+}
+
+/// One row of a batch summary: the project's name (or, when it cannot be read, `line N`)
+/// and its figures or the message of what is wrong with it.
+pub type SummaryRow = (String, Result<Summary, String>);
+
+/// Plans one JSON project per line of `input` like [`run_jsonl`], and hands the rows to
+/// `take` chunk by chunk, in input order, on the calling thread — while the pool plans the
+/// next chunks. For callers that keep the figures rather than a CSV (the Python binding
+/// builds its DataFrame columns as rows arrive). An error from `take` stops the run.
+///
+/// ```
+/// use cloud_tco::{batch::summarize_jsonl, Catalog};
+/// let input = r#"{"name": "a", "kind": "new", "budget_year": 2027, "service_start": "2027-01-01", "servers": [{"vcpu": 2, "memory_gb": 4}]}
+/// {"name": "b", "kind": "new", "budget_year": "soon", "service_start": "2027-01-01"}
+/// "#;
+/// let mut rows = Vec::new();
+/// let stats = summarize_jsonl(input.as_bytes(), Some("p.jsonl"), &Catalog::embedded(), None, |chunk| {
+///     rows.extend(chunk);
+///     Ok(())
+/// }).unwrap();
+/// assert_eq!((stats.projects, stats.failed), (2, 1));
+/// assert_eq!(rows[0].0, "a");
+/// assert!(rows[0].1.as_ref().unwrap().usage_fee > cloud_tco::Decimal::ZERO);
+/// assert!(rows[1].1.as_ref().unwrap_err().contains("p.jsonl, line 2, `budget_year`"));
+/// ```
+pub fn summarize_jsonl<R: Read>(
+    input: R,
+    source: Option<&str>,
+    catalog: &Catalog,
+    basis: Option<&PriceBasis>,
+    mut take: impl FnMut(Vec<SummaryRow>) -> Result<(), Error>,
+) -> Result<BatchStats, Error> {
+    let planners = Planners::new(catalog, basis);
+    let mut stats = BatchStats::default();
+    pipeline(
+        jsonl_lines(input, source),
+        |items: &[(usize, String)]| {
+            items
+                .par_iter()
+                .with_max_len(TASK)
+                .map(|(n, text)| planners.with(|planner| plan_line(text, *n, source, planner)))
+                .collect::<Vec<SummaryRow>>()
+        },
+        |rows: Vec<SummaryRow>| {
+            stats.projects += rows.len();
+            stats.failed += rows.iter().filter(|(_, r)| r.is_err()).count();
+            take(rows)
+        },
+        CHUNK,
+    )?;
+    Ok(stats)
 }
 
 fn io(what: &str, e: std::io::Error) -> Error {
