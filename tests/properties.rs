@@ -1,9 +1,10 @@
 //! Invariants, checked on generated catalogs and projects (proptest).
 
 use cloud_tco::pricing::{combine, ProviderCharge, ServerRequest};
-use cloud_tco::project::{Options, ProjectKind, ServerGroup, StorageUse};
+use cloud_tco::project::{BackupUse, Options, ProjectKind, ServerGroup, StorageUse};
 use cloud_tco::{
-    plan, price_table, Catalog, CatalogRow, Category, Decimal, NaiveDate, PriceBasis, Project, Unit,
+    plan, price_table, Catalog, CatalogRow, Category, Decimal, NaiveDate, Planner, PriceBasis,
+    Project, Unit,
 };
 use proptest::prelude::*;
 
@@ -253,6 +254,45 @@ proptest! {
         for (a, b) in base.lines.iter().zip(&more.lines) {
             for (ya, yb) in a.years.iter().zip(&b.years) {
                 prop_assert!(yb.amount >= ya.amount);
+            }
+        }
+    }
+
+    /// A planner that reuses its combined prices across projects (and a totals-only plan)
+    /// gives exactly what a fresh plan gives, errors included.
+    #[test]
+    fn a_planner_reusing_prices_equals_fresh_plans(
+        projects in prop::collection::vec(
+            (project(date()), 0i64..3_000, 0i64..500, 0i64..5_000, 0i64..800, any::<bool>()),
+            1..6,
+        ),
+        basis in prop::sample::select(vec![None, Some(PriceBasis::Min), Some(PriceBasis::Median)]),
+    ) {
+        let catalog = Catalog::embedded();
+        let mut planner = Planner::new(&catalog).with_basis(basis.clone());
+        // Each project twice, so the second plan of it reuses every price.
+        for (mut project, traffic, traffic_growth, backup_gb, backup_growth, with_backup) in
+            projects.iter().cloned().chain(projects.iter().cloned())
+        {
+            project.network.outbound_gb_per_month = Decimal::from(traffic);
+            project.network.outbound_annual_growth_gb = Decimal::from(traffic_growth);
+            if with_backup {
+                let mut backup = BackupUse::new(Decimal::from(backup_gb));
+                backup.annual_growth_gb = Decimal::from(backup_growth);
+                project.backup.push(backup);
+            }
+            let fresh = plan(&project, &catalog, basis.as_ref());
+            let reused = planner.plan(&project);
+            let totals = planner.totals(&project);
+            match fresh {
+                Ok(fresh) => {
+                    prop_assert_eq!(&reused.unwrap(), &fresh);
+                    prop_assert_eq!(totals.unwrap(), fresh.totals);
+                }
+                Err(e) => {
+                    prop_assert_eq!(reused.unwrap_err().to_string(), e.to_string());
+                    prop_assert_eq!(totals.unwrap_err().to_string(), e.to_string());
+                }
             }
         }
     }

@@ -164,25 +164,59 @@ mod num {
 /// let a = line_amount(Decimal::new(31500000, 2), Decimal::ONE, &Ratio::small(5, 31)).unwrap();
 /// assert_eq!(a.to_string(), "50806");
 /// ```
+#[inline]
 pub fn line_amount(price: Decimal, quantity: Decimal, factor: &Ratio) -> Result<Decimal, Error> {
+    if let Ratio::Small { num, den } = factor {
+        if let Some(amount) = small_amount(price, quantity, *num, *den) {
+            return Ok(amount);
+        }
+    }
+    general_amount(price, quantity, factor)
+}
+
+/// The usual case of [`line_amount`]: non-negative operands of at most 64 bits each, whose
+/// product and divisor fit in 128 bits — a few multiplications and one division, kept inline
+/// in the callers' loops. `None` sends the caller to the general path.
+#[inline]
+fn small_amount(price: Decimal, quantity: Decimal, num: i128, den: i128) -> Option<Decimal> {
+    let p = u64::try_from(price.mantissa()).ok()?;
+    let q = u64::try_from(quantity.mantissa()).ok()?;
+    let num = u64::try_from(num).ok()?;
+    let den = u64::try_from(den).ok().filter(|&d| d > 0)?;
+    let scale = u64::try_from(*POW10.get((price.scale() + quantity.scale()) as usize)?).ok()?;
+    let pq = u128::from(p) * u128::from(q);
+    let n = if pq >> 64 == 0 {
+        u128::from(pq as u64) * u128::from(num)
+    } else {
+        pq.checked_mul(u128::from(num))?
+    };
+    let d = u128::from(scale) * u128::from(den);
+    let quotient = if (n | d) >> 64 == 0 {
+        // One hardware division instead of a 128-bit routine.
+        u128::from(n as u64 / d as u64)
+    } else {
+        n / d
+    };
+    // A whole number of won below 2^96 is a decimal of scale 0.
+    (quotient >> 96 == 0).then(|| {
+        Decimal::from_parts(
+            quotient as u32,
+            (quotient >> 32) as u32,
+            (quotient >> 64) as u32,
+            false,
+            0,
+        )
+    })
+}
+
+/// [`line_amount`] for any operands: signed, in 128-bit integers when the products fit and in
+/// big integers when they do not.
+#[cold]
+#[inline(never)]
+fn general_amount(price: Decimal, quantity: Decimal, factor: &Ratio) -> Result<Decimal, Error> {
     let (pm, ps) = decimal_parts(price);
     let (qm, qs) = decimal_parts(quantity);
     if let Ratio::Small { num, den } = factor {
-        // Non-negative operands whose bit lengths show that the products cannot overflow:
-        // the same products and quotient as below, without overflow-checked 128-bit steps.
-        let bits = |x: i128| 128 - x.leading_zeros();
-        if pm >= 0 && qm >= 0 && *num >= 0 && *den > 0 && ps + qs < POW10.len() as u32 {
-            let scale = POW10[(ps + qs) as usize];
-            let (n_bits, d_bits) = (bits(pm) + bits(qm) + bits(*num), bits(*den) + bits(scale));
-            if n_bits <= 64 && d_bits <= 64 {
-                // Both fit in 64 bits: one hardware division instead of a 128-bit routine.
-                let n = pm as u64 * qm as u64 * *num as u64;
-                return whole_won(i128::from(n / (scale as u64 * *den as u64)));
-            }
-            if n_bits <= 127 && d_bits <= 127 {
-                return whole_won(pm * qm * num / (scale * den));
-            }
-        }
         let small = pm
             .checked_mul(qm)
             .and_then(|x| x.checked_mul(*num))

@@ -15,7 +15,7 @@ use rust_decimal::Decimal;
 use crate::catalog::Catalog;
 use crate::error::Error;
 use crate::inventory::InventorySystem;
-use crate::plan::{Plan, Planner};
+use crate::plan::{Plan, Planner, Totals};
 use crate::pricing::PriceBasis;
 use crate::project::{Project, ProjectFormat, ProjectKind};
 
@@ -41,15 +41,19 @@ pub struct Summary {
 impl Summary {
     /// The summary of a plan.
     pub fn of(plan: &Plan) -> Summary {
+        Summary::of_totals(plan.project.clone(), plan.kind, &plan.totals)
+    }
+
+    /// The summary of a project's totals (see [`Planner::totals`]).
+    pub fn of_totals(project: String, kind: ProjectKind, totals: &Totals) -> Summary {
         Summary {
-            project: plan.project.clone(),
-            kind: plan.kind,
-            usage_fee: plan.totals.usage_window.usage_fee,
-            midterm_total: plan.totals.midterm.amounts.total,
-            project_total: plan.totals.project_total,
-            project_total_with_vat: plan.totals.project_total_with_vat,
-            by_year: plan
-                .totals
+            project,
+            kind,
+            usage_fee: totals.usage_window.usage_fee,
+            midterm_total: totals.midterm.amounts.total,
+            project_total: totals.project_total,
+            project_total_with_vat: totals.project_total_with_vat,
+            by_year: totals
                 .by_year
                 .iter()
                 .map(|y| (y.year, y.amounts.total))
@@ -206,8 +210,15 @@ pub fn run_inventory<W: Write>(
     run_items(
         systems.into_iter().map(Ok),
         |s: &InventorySystem| match &s.project {
-            Ok(project) => match planners.with(|planner| planner.plan(project)) {
-                Ok(plan) => (project.name.clone(), Ok(Summary::of(&plan))),
+            Ok(project) => match planners.with(|planner| planner.totals(project)) {
+                Ok(totals) => (
+                    project.name.clone(),
+                    Ok(Summary::of_totals(
+                        project.name.clone(),
+                        project.kind,
+                        &totals,
+                    )),
+                ),
                 Err(e) => (
                     project.name.clone(),
                     Err(format!("system {}: {e}", s.system)),
@@ -405,8 +416,11 @@ fn plan_line(
         }
     };
     let name = project.name.clone();
-    match planner.plan(&project) {
-        Ok(plan) => (name, Ok(Summary::of(&plan))),
+    match planner.totals(&project) {
+        Ok(totals) => (
+            name.clone(),
+            Ok(Summary::of_totals(name, project.kind, &totals)),
+        ),
         Err(e) => {
             let at = source.map_or(format!("line {line}"), |s| format!("{s}, line {line}"));
             (name, Err(format!("{at}: {e}")))

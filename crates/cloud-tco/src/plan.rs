@@ -339,6 +339,37 @@ impl<'c> Planner<'c> {
 
     /// Prices one project, as [`plan_with`] does.
     pub fn plan(&mut self, project: &Project) -> Result<Plan, Error> {
+        let priced = self.price(project, true)?;
+        finish_plan(project, priced)
+    }
+
+    /// The totals of `project`'s plan without its lines: what a batch summary reports, without
+    /// the cost of keeping every line and year with its price. Equal to `plan(project)?.totals`,
+    /// and fails where [`Planner::plan`] fails, with the same error.
+    ///
+    /// ```
+    /// use cloud_tco::{Catalog, Planner, Project};
+    /// let catalog = Catalog::embedded();
+    /// let project = Project::from_toml_str(r#"
+    ///     kind = "new"
+    ///     budget_year = 2027
+    ///     service_start = "2027-03-15"
+    ///     [[servers]]
+    ///     vcpu = 4
+    ///     memory_gb = 16
+    ///     count = 2
+    /// "#).unwrap();
+    /// let mut planner = Planner::new(&catalog);
+    /// assert_eq!(planner.totals(&project).unwrap(), planner.plan(&project).unwrap().totals);
+    /// ```
+    pub fn totals(&mut self, project: &Project) -> Result<Totals, Error> {
+        let priced = self.price(project, false)?;
+        let (years, sums) = year_sums(project, &priced);
+        totals(project, &priced.window, &years, sums)
+    }
+
+    /// Prices every line of `project`; with `keep_lines` false, usage lines are only summed.
+    fn price(&mut self, project: &Project, keep_lines: bool) -> Result<Priced, Error> {
         let basis = self
             .basis
             .as_ref()
@@ -361,7 +392,7 @@ impl<'c> Planner<'c> {
             schedule: &schedule,
             // At most: 3 lines per server group, 1 per storage, 3 network lines and traffic,
             // 1 per backup, security item, extra, cost and SaaS entry.
-            lines: Vec::with_capacity(
+            lines: Vec::with_capacity(if keep_lines {
                 3 * project.servers.len()
                     + project.storage.len()
                     + 4
@@ -369,52 +400,92 @@ impl<'c> Planner<'c> {
                     + project.security.items.len()
                     + project.extras.len()
                     + project.costs.len()
-                    + project.saas.len(),
-            ),
+                    + project.saas.len()
+            } else {
+                project.costs.len() + project.saas.len()
+            }),
+            usage_sums: (!keep_lines).then(|| vec![0; schedule.years.len()]),
             memo,
             source: String::new(),
         };
         builder.usage_lines(project)?;
-        let mut lines = builder.lines;
+        let (mut lines, usage_sums) = (builder.lines, builder.usage_sums);
         lines.extend(crate::saas::saas_lines(
             project,
             self.saas,
             &schedule.years,
         )?);
         lines.extend(cost_lines(project)?);
-        finish_plan(project, basis, window, lines)
+        let usage_sums = usage_sums.map(|sums| {
+            let years = schedule.years.iter().map(|(year, ..)| *year);
+            years.zip(sums).collect()
+        });
+        Ok(Priced {
+            basis,
+            window,
+            lines,
+            usage_sums,
+        })
     }
 }
 
-/// Years, totals and the pre-consultation check of a plan whose lines are priced.
-fn finish_plan(
-    project: &Project,
+/// A project's priced lines.
+struct Priced {
     basis: PriceBasis,
     window: UsageWindow,
+    /// Every line; without the usage lines when only totals are wanted.
     lines: Vec<Line>,
-) -> Result<Plan, Error> {
+    /// The usage lines' sums by fiscal year in whole won, when they were not kept as lines.
+    usage_sums: Option<Vec<(i32, i128)>>,
+}
+
+/// The reported fiscal years — from the budget year or the first year of use, whichever is
+/// earlier, to the last year of use or of any line — and each year's sums by budget item.
+fn year_sums(project: &Project, priced: &Priced) -> (Vec<i32>, Vec<WonSums>) {
+    let window = &priced.window;
     let mut lo = project.budget_year.min(window.start.year());
     let mut hi = project.budget_year.max(window.end.year());
-    for line in &lines {
+    for line in &priced.lines {
         for y in &line.years {
             lo = lo.min(y.year);
             hi = hi.max(y.year);
         }
     }
     let years: Vec<i32> = (lo..=hi).collect();
-    let totals = totals(project, &window, &years, &lines)?;
+    let mut sums = vec![WonSums::default(); years.len()];
+    // Every year added lies within lo..=hi, which was derived from these very years.
+    let mut add = |year: i32, item: usize, amount: i128| {
+        let slot = &mut sums[(year - lo) as usize].items[item];
+        *slot = slot.saturating_add(amount);
+    };
+    for line in &priced.lines {
+        let item = item_index(line.budget_item);
+        for ly in &line.years {
+            add(ly.year, item, won(ly.amount));
+        }
+    }
+    for &(year, amount) in priced.usage_sums.iter().flatten() {
+        add(year, item_index(BudgetItem::UsageFee), amount);
+    }
+    (years, sums)
+}
+
+/// Years, totals and the pre-consultation check of a plan whose lines are priced.
+fn finish_plan(project: &Project, priced: Priced) -> Result<Plan, Error> {
+    let (years, sums) = year_sums(project, &priced);
+    let totals = totals(project, &priced.window, &years, sums)?;
     let mut plan = Plan {
         project: project.name.clone(),
         kind: project.kind,
         service_model: project.service_model,
-        basis,
+        basis: priced.basis,
         budget_year: project.budget_year,
-        window,
+        window: priced.window,
         vat_pct: project.options.vat_pct,
         discount_pct: project.options.discount_pct,
         price_escalation_pct: project.options.price_escalation_pct,
         years,
-        lines,
+        lines: priced.lines,
         totals,
         pre_consultation: None,
     };
@@ -506,6 +577,9 @@ struct LineBuilder<'a> {
     pricer: Pricer<'a>,
     schedule: &'a YearFactors,
     lines: Vec<Line>,
+    /// When only totals are wanted: the usage lines' sums in whole won per year of the
+    /// schedule, in place of the lines.
+    usage_sums: Option<Vec<i128>>,
     memo: &'a mut PriceMemo,
     /// Scratch space for field paths such as `servers[3].os`.
     source: String,
@@ -537,12 +611,80 @@ enum Volume {
     Backup { index: usize },
 }
 
-struct LineHead {
+struct LineHead<'h> {
     category: Category,
-    name: ArcStr,
-    item: ArcStr,
+    name: Text<'h>,
+    item: Text<'h>,
     unit: Option<Unit>,
-    source: ArcStr,
+    source: Text<'h>,
+}
+
+/// A line's text, made into shared text only for a line that is kept: a plan for totals only
+/// (and the success path of every message) formats nothing.
+#[derive(Clone)]
+enum Text<'h> {
+    Shared(ArcStr),
+    Borrowed(&'h str),
+    /// `prefix` + index + `suffix`, e.g. `servers[3].os`.
+    Indexed(&'static str, usize, &'static str),
+    /// `prefix` + text, e.g. `security.waf`.
+    Prefixed(&'static str, &'h str),
+}
+
+impl Text<'_> {
+    /// The text as shared text, written through `scratch`.
+    fn shared(&self, scratch: &mut String) -> ArcStr {
+        match self {
+            Text::Shared(text) => text.clone(),
+            Text::Borrowed(text) => ArcStr::from(*text),
+            Text::Indexed(prefix, i, suffix) => {
+                write_indexed(scratch, prefix, *i, suffix);
+                ArcStr::from(scratch.as_str())
+            }
+            Text::Prefixed(prefix, text) => {
+                scratch.clear();
+                scratch.push_str(prefix);
+                scratch.push_str(text);
+                ArcStr::from(scratch.as_str())
+            }
+        }
+    }
+
+    fn is_empty(&self) -> bool {
+        match self {
+            Text::Shared(text) => text.is_empty(),
+            Text::Borrowed(text) => text.is_empty(),
+            Text::Indexed(..) => false,
+            Text::Prefixed(prefix, text) => prefix.is_empty() && text.is_empty(),
+        }
+    }
+}
+
+impl PartialEq<str> for Text<'_> {
+    fn eq(&self, other: &str) -> bool {
+        match self {
+            Text::Shared(text) => text.as_str() == other,
+            Text::Borrowed(text) => *text == other,
+            Text::Indexed(prefix, i, suffix) => other
+                .strip_prefix(prefix)
+                .and_then(|rest| rest.strip_suffix(suffix))
+                .is_some_and(|digits| {
+                    (digits == "0" || !digits.starts_with('0')) && digits.parse() == Ok(*i)
+                }),
+            Text::Prefixed(prefix, text) => other.strip_prefix(prefix) == Some(*text),
+        }
+    }
+}
+
+impl std::fmt::Display for Text<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Text::Shared(text) => f.write_str(text),
+            Text::Borrowed(text) => f.write_str(text),
+            Text::Indexed(prefix, i, suffix) => write!(f, "{prefix}{i}{suffix}"),
+            Text::Prefixed(prefix, text) => write!(f, "{prefix}{text}"),
+        }
+    }
 }
 
 /// `prefix` + `i` + `suffix` into `out`, e.g. `servers[3].os`, without the formatting
@@ -568,19 +710,14 @@ fn write_indexed(out: &mut String, prefix: &str, i: usize, suffix: &str) {
 }
 
 impl LineBuilder<'_> {
-    /// `prefix` + `i` + `suffix` as shared text.
-    fn source_text(&mut self, prefix: &str, i: usize, suffix: &str) -> ArcStr {
-        write_indexed(&mut self.source, prefix, i, suffix);
-        ArcStr::from(self.source.as_str())
-    }
-
-    fn push(&mut self, head: LineHead, usage: Usage) -> Result<(), Error> {
-        let mut years = Vec::with_capacity(self.schedule.years.len());
+    fn push(&mut self, head: LineHead<'_>, usage: Usage) -> Result<(), Error> {
+        let keep = self.usage_sums.is_none();
+        let mut years = Vec::with_capacity(if keep { self.schedule.years.len() } else { 0 });
         let mut last: Option<(Decimal, Arc<CombinedPrice>)> = None;
         // Without growth, `growth × i + base` is the same decimal (value and scale) every
         // year, and cannot overflow: it is computed once.
         let mut steady: Option<Decimal> = None;
-        for (year, i, factor) in &self.schedule.years {
+        for (k, (year, i, factor)) in self.schedule.years.iter().enumerate() {
             let step = Decimal::from(*i);
             let mut grown = |base: Decimal, growth: Decimal| -> Result<Decimal, Error> {
                 if let Some(q) = steady {
@@ -602,7 +739,7 @@ impl LineBuilder<'_> {
                     price,
                     base,
                     growth,
-                } => (price.clone(), grown(*base, *growth)?),
+                } => (price, grown(*base, *growth)?),
                 Usage::Repriced {
                     base,
                     growth,
@@ -610,11 +747,10 @@ impl LineBuilder<'_> {
                     volume,
                 } => {
                     let amount = grown(*base, *growth)?;
-                    let price = match &last {
-                        Some((v, p)) if *v == amount => p.clone(),
-                        _ => self.volume_price(*volume, amount, &head)?,
-                    };
-                    last = Some((amount, price.clone()));
+                    if !matches!(&last, Some((v, _)) if *v == amount) {
+                        last = Some((amount, self.volume_price(*volume, amount, &head)?));
+                    }
+                    let (_, price) = last.as_ref().expect("priced just above");
                     (price, *quantity)
                 }
             };
@@ -623,23 +759,31 @@ impl LineBuilder<'_> {
             } else {
                 line_amount(price.price, quantity, factor)?
             };
-            years.push(LineYear {
-                year: *year,
-                price: Some(price),
-                quantity: Some(quantity),
-                amount,
-            });
+            match &mut self.usage_sums {
+                // Amounts are below 2^96: the sum of a line's years cannot overflow.
+                Some(sums) => sums[k] = sums[k].saturating_add(won(amount)),
+                None => years.push(LineYear {
+                    year: *year,
+                    price: Some(price.clone()),
+                    quantity: Some(quantity),
+                    amount,
+                }),
+            }
         }
-        self.lines.push(Line {
-            budget_item: BudgetItem::UsageFee,
-            category: category_text(head.category),
-            name: head.name,
-            item: head.item,
-            unit: head.unit,
-            source: head.source,
-            years,
-            saas: None,
-        });
+        if keep {
+            let scratch = &mut self.source;
+            let line = Line {
+                budget_item: BudgetItem::UsageFee,
+                category: category_text(head.category),
+                name: head.name.shared(scratch),
+                item: head.item.shared(scratch),
+                unit: head.unit,
+                source: head.source.shared(scratch),
+                years,
+                saas: None,
+            };
+            self.lines.push(line);
+        }
         Ok(())
     }
 
@@ -648,14 +792,15 @@ impl LineBuilder<'_> {
         &mut self,
         volume: Volume,
         amount: Decimal,
-        head: &LineHead,
+        head: &LineHead<'_>,
     ) -> Result<Arc<CombinedPrice>, Error> {
         match volume {
             Volume::Traffic { servers } => {
                 if let Some(p) = self.memo.traffic.get(&(amount, servers)) {
                     return Ok(p.clone());
                 }
-                let price = Arc::new(self.pricer.traffic(amount, servers, &head.source)?);
+                let source = head.source.to_string();
+                let price = Arc::new(self.pricer.traffic(amount, servers, &source)?);
                 self.memo.traffic.insert((amount, servers), price.clone());
                 Ok(price)
             }
@@ -673,7 +818,7 @@ impl LineBuilder<'_> {
 
     fn fixed(
         &mut self,
-        head: LineHead,
+        head: LineHead<'_>,
         price: Arc<CombinedPrice>,
         quantity: Decimal,
     ) -> Result<(), Error> {
@@ -726,12 +871,12 @@ impl LineBuilder<'_> {
         &mut self,
         category: Category,
         item: &str,
-        name: ArcStr,
-        source: ArcStr,
+        name: Text<'_>,
+        source: Text<'_>,
         quantity: Decimal,
     ) -> Result<(), Error> {
         let needed_by = || {
-            if *name == *item || name.is_empty() {
+            if name == *item || name.is_empty() {
                 source.to_string()
             } else {
                 format!("{source} ({name})")
@@ -741,33 +886,42 @@ impl LineBuilder<'_> {
         let head = LineHead {
             category,
             name,
-            item,
+            item: Text::Shared(item),
             unit,
             source,
         };
         self.fixed(head, price, quantity)
     }
 
+    /// A project text for the lines of one entry: shared once when the lines are kept.
+    fn entry_text<'t>(&self, text: &'t str) -> Text<'t> {
+        if self.usage_sums.is_none() {
+            Text::Shared(ArcStr::from(text))
+        } else {
+            Text::Borrowed(text)
+        }
+    }
+
     fn usage_lines(&mut self, project: &Project) -> Result<(), Error> {
         for (i, s) in project.servers.iter().enumerate() {
-            let source = self.source_text("servers[", i, "]");
-            let name = ArcStr::from(s.name.as_str());
+            let source = Text::Indexed("servers[", i, "]");
+            let name = self.entry_text(&s.name);
             let (price, spec) =
                 self.server_price(s.vcpu, s.memory_gb, &|| format!("{source} ({})", s.name))?;
             let head = LineHead {
                 category: Category::Server,
                 name: name.clone(),
-                item: spec,
+                item: Text::Shared(spec),
                 unit: Some(Unit::VmMonth),
                 source,
             };
             self.fixed(head, price, s.count)?;
             if s.os != "linux" {
-                let os_source = self.source_text("servers[", i, "].os");
+                let os_source = Text::Indexed("servers[", i, "].os");
                 self.plain(Category::OsLicense, &s.os, name.clone(), os_source, s.count)?;
             }
             if s.extra_disk_gb > Decimal::ZERO {
-                let disk_source = self.source_text("servers[", i, "].extra_disk_gb");
+                let disk_source = Text::Indexed("servers[", i, "].extra_disk_gb");
                 let gb = s.extra_disk_gb.checked_mul(s.count).ok_or_else(|| {
                     Error::TooLarge(format!("servers[{i}].extra_disk_gb × count"))
                 })?;
@@ -781,14 +935,14 @@ impl LineBuilder<'_> {
             }
         }
         for (i, s) in project.storage.iter().enumerate() {
-            let source = self.source_text("storage[", i, "]");
+            let source = Text::Indexed("storage[", i, "]");
             let (price, unit, item) = self.item_price(Category::Storage, &s.class, &|| {
                 format!("{source} ({})", s.name)
             })?;
             let head = LineHead {
                 category: Category::Storage,
-                name: ArcStr::from(s.name.as_str()),
-                item,
+                name: Text::Borrowed(&s.name),
+                item: Text::Shared(item),
                 unit,
                 source,
             };
@@ -806,33 +960,34 @@ impl LineBuilder<'_> {
             (
                 n.load_balancers,
                 Category::LoadBalancer,
-                arcstr::literal!("standard"),
+                "standard",
                 arcstr::literal!("network.load_balancers"),
             ),
             (
                 n.public_ips,
                 Category::PublicIp,
-                arcstr::literal!("ipv4"),
+                "ipv4",
                 arcstr::literal!("network.public_ips"),
             ),
             (
                 n.vpn,
                 Category::Vpn,
-                arcstr::literal!("ipsec"),
+                "ipsec",
                 arcstr::literal!("network.vpn"),
             ),
         ] {
             if qty > Decimal::ZERO {
-                self.plain(category, &item, item.clone(), field, qty)?;
+                let (name, source) = (Text::Borrowed(item), Text::Shared(field));
+                self.plain(category, item, name, source, qty)?;
             }
         }
         if n.outbound_gb_per_month > Decimal::ZERO || n.outbound_annual_growth_gb > Decimal::ZERO {
             let head = LineHead {
                 category: Category::Traffic,
-                name: arcstr::literal!("outbound"),
-                item: arcstr::literal!("outbound"),
+                name: Text::Shared(arcstr::literal!("outbound")),
+                item: Text::Shared(arcstr::literal!("outbound")),
                 unit: Some(Unit::Gb),
-                source: arcstr::literal!("network.outbound_gb_per_month"),
+                source: Text::Shared(arcstr::literal!("network.outbound_gb_per_month")),
             };
             let usage = Usage::Repriced {
                 base: n.outbound_gb_per_month,
@@ -847,10 +1002,10 @@ impl LineBuilder<'_> {
         for (i, b) in project.backup.iter().enumerate() {
             let head = LineHead {
                 category: Category::Backup,
-                name: ArcStr::from(b.name.as_str()),
-                item: arcstr::literal!("base"),
+                name: Text::Borrowed(&b.name),
+                item: Text::Shared(arcstr::literal!("base")),
                 unit: Some(Unit::EachMonth),
-                source: self.source_text("backup[", i, "]"),
+                source: Text::Indexed("backup[", i, "]"),
             };
             let usage = Usage::Repriced {
                 base: b.gb,
@@ -866,31 +1021,16 @@ impl LineBuilder<'_> {
                 SecurityQuantity::PerServer => project.server_count(),
             };
             if qty > Decimal::ZERO {
-                let name = ArcStr::from(item.as_str());
-                let source = ArcStr::from(concat("security.", item));
+                let (name, source) = (Text::Borrowed(item), Text::Prefixed("security.", item));
                 self.plain(Category::Security, item, name, source, qty)?;
             }
         }
         for (i, e) in project.extras.iter().enumerate() {
-            let source = self.source_text("extras[", i, "]");
-            self.plain(
-                e.category,
-                &e.item,
-                ArcStr::from(e.name.as_str()),
-                source,
-                e.quantity,
-            )?;
+            let (name, source) = (Text::Borrowed(&e.name), Text::Indexed("extras[", i, "]"));
+            self.plain(e.category, &e.item, name, source, e.quantity)?;
         }
         Ok(())
     }
-}
-
-/// `a` + `b`.
-fn concat(a: &str, b: &str) -> String {
-    let mut out = String::with_capacity(a.len() + b.len());
-    out.push_str(a);
-    out.push_str(b);
-    out
 }
 
 fn cost_lines(project: &Project) -> Result<Vec<Line>, Error> {
@@ -986,30 +1126,14 @@ fn won(amount: Decimal) -> i128 {
     }
 }
 
+/// The totals of a plan from its sums by fiscal year (`sums[i]` is the year `years[i]`).
 fn totals(
     project: &Project,
     window: &UsageWindow,
     years: &[i32],
-    lines: &[Line],
+    mut sums: Vec<WonSums>,
 ) -> Result<Totals, Error> {
     let vat_pct = project.options.vat_pct;
-    let first = years.first().copied().unwrap_or(project.budget_year);
-    let mut sums = vec![WonSums::default(); years.len()];
-    for line in lines {
-        let item = item_index(line.budget_item);
-        for ly in &line.years {
-            // Every line year lies within `years` (they were derived from the lines).
-            let Some(slot) = usize::try_from(ly.year - first)
-                .ok()
-                .and_then(|i| sums.get_mut(i))
-            else {
-                return Err(overflow("yearly total"));
-            };
-            slot.items[item] = slot.items[item]
-                .checked_add(won(ly.amount))
-                .ok_or_else(|| overflow("yearly total"))?;
-        }
-    }
     let mut by_year = Vec::with_capacity(years.len());
     let mut usage_fee: i128 = 0;
     let mut usage_vat: i128 = 0;
