@@ -9,7 +9,7 @@ use num_traits::{One, ToPrimitive, Zero};
 use rust_decimal::Decimal;
 
 use crate::error::Error;
-use crate::schedule::{gcd, Fraction};
+use crate::schedule::{gcd, gcd_u64, Fraction};
 
 /// An exact non-negative fraction, small or big.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -101,6 +101,22 @@ impl Ratio {
     /// The product of two ratios, reduced.
     pub fn mul(&self, other: &Ratio) -> Ratio {
         if let (Ratio::Small { num: a, den: b }, Ratio::Small { num: c, den: d }) = (self, other) {
+            // The usual factors (percentages, month fractions) are small and non-negative:
+            // 64-bit remainders and divisions instead of 128-bit library calls.
+            if let (Ok(a), Ok(b), Ok(c), Ok(d)) = (
+                u64::try_from(*a),
+                u64::try_from(*b),
+                u64::try_from(*c),
+                u64::try_from(*d),
+            ) {
+                let g1 = gcd_u64(a, d).max(1);
+                let g2 = gcd_u64(c, b).max(1);
+                let num = u128::from(a / g1) * u128::from(c / g2);
+                let den = u128::from(b / g2) * u128::from(d / g1);
+                if let (Ok(num), Ok(den)) = (i128::try_from(num), i128::try_from(den)) {
+                    return Ratio::Small { num, den };
+                }
+            }
             // Cross-reduce first to keep the numbers small.
             let g1 = gcd(a.abs(), d.abs()).max(1);
             let g2 = gcd(c.abs(), b.abs()).max(1);

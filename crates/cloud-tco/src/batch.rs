@@ -523,7 +523,8 @@ fn spool_record(out: &mut Vec<u8>, name: &str, result: &Result<Summary, String>)
                 s.project_total,
                 s.project_total_with_vat,
             ] {
-                write!(out, ",{amount}").expect("writing to a Vec cannot fail");
+                out.push(b',');
+                push_decimal(out, amount);
             }
             out.push(b',');
             let fixed = out.len() - start - 8;
@@ -532,7 +533,8 @@ fn spool_record(out: &mut Vec<u8>, name: &str, result: &Result<Summary, String>)
                 tally.add_year(*y);
                 out.extend_from_slice(&y.to_le_bytes());
                 let at = out.len();
-                write!(out, "_{total}").expect("writing to a Vec cannot fail");
+                out.push(0);
+                push_decimal(out, *total);
                 out[at] = u8::try_from(out.len() - at - 1).expect("a decimal's text is short");
             }
             frame(out, start, fixed);
@@ -547,6 +549,27 @@ fn spool_record(out: &mut Vec<u8>, name: &str, result: &Result<Summary, String>)
         }
     }
     tally
+}
+
+/// Appends `amount` as `Display` writes it; whole won (almost every amount) without the
+/// formatting machinery.
+fn push_decimal(out: &mut Vec<u8>, amount: Decimal) {
+    match u64::try_from(amount.mantissa()) {
+        Ok(mut n) if amount.scale() == 0 && !amount.is_sign_negative() => {
+            let mut digits = [0u8; 20];
+            let mut at = digits.len();
+            loop {
+                at -= 1;
+                digits[at] = b'0' + (n % 10) as u8;
+                n /= 10;
+                if n == 0 {
+                    break;
+                }
+            }
+            out.extend_from_slice(&digits[at..]);
+        }
+        _ => write!(out, "{amount}").expect("writing to a Vec cannot fail"),
+    }
 }
 
 /// Fills in the two lengths at the head of the record that starts at `start`.
@@ -678,6 +701,32 @@ fn next_total<'a>(totals: &mut &'a [u8]) -> Option<Option<(i32, &'a [u8])>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn decimals_are_written_as_display_writes_them() {
+        for text in [
+            "0",
+            "-0",
+            "7",
+            "1234567890123456789",
+            "18446744073709551615",
+            "18446744073709551616",
+            "79228162514264337593543950335",
+            "-5",
+            "12.50",
+            "0.001",
+        ] {
+            let d: Decimal = text.parse().unwrap();
+            let mut out = Vec::new();
+            push_decimal(&mut out, d);
+            assert_eq!(String::from_utf8(out).unwrap(), d.to_string(), "{text}");
+        }
+        let mut negative_zero = Decimal::ZERO;
+        negative_zero.set_sign_negative(true);
+        let mut out = Vec::new();
+        push_decimal(&mut out, negative_zero);
+        assert_eq!(String::from_utf8(out).unwrap(), negative_zero.to_string());
+    }
     use proptest::prelude::*;
     use std::collections::BTreeMap;
 

@@ -404,27 +404,27 @@ impl<'c> Planner<'c> {
             } else {
                 project.costs.len() + project.saas.len()
             }),
-            usage_sums: (!keep_lines).then(|| vec![0; schedule.years.len()]),
+            keep_lines,
+            usage_sums: vec![0; schedule.years.len()],
             memo,
             source: String::new(),
         };
         builder.usage_lines(project)?;
         let (mut lines, usage_sums) = (builder.lines, builder.usage_sums);
+        let usage_lines = lines.len();
         lines.extend(crate::saas::saas_lines(
             project,
             self.saas,
             &schedule.years,
         )?);
         lines.extend(cost_lines(project)?);
-        let usage_sums = usage_sums.map(|sums| {
-            let years = schedule.years.iter().map(|(year, ..)| *year);
-            years.zip(sums).collect()
-        });
+        let years = schedule.years.iter().map(|(year, ..)| *year);
         Ok(Priced {
             basis,
             window,
             lines,
-            usage_sums,
+            usage_lines,
+            usage_sums: years.zip(usage_sums).collect(),
         })
     }
 }
@@ -435,8 +435,10 @@ struct Priced {
     window: UsageWindow,
     /// Every line; without the usage lines when only totals are wanted.
     lines: Vec<Line>,
-    /// The usage lines' sums by fiscal year in whole won, when they were not kept as lines.
-    usage_sums: Option<Vec<(i32, i128)>>,
+    /// How many of `lines` are usage lines (they come first).
+    usage_lines: usize,
+    /// The usage lines' sums by fiscal year in whole won.
+    usage_sums: Vec<(i32, i128)>,
 }
 
 /// The reported fiscal years — from the budget year or the first year of use, whichever is
@@ -458,13 +460,14 @@ fn year_sums(project: &Project, priced: &Priced) -> (Vec<i32>, Vec<WonSums>) {
         let slot = &mut sums[(year - lo) as usize].items[item];
         *slot = slot.saturating_add(amount);
     };
-    for line in &priced.lines {
+    // The usage lines were summed as they were priced.
+    for line in &priced.lines[priced.usage_lines..] {
         let item = item_index(line.budget_item);
         for ly in &line.years {
             add(ly.year, item, won(ly.amount));
         }
     }
-    for &(year, amount) in priced.usage_sums.iter().flatten() {
+    for &(year, amount) in &priced.usage_sums {
         add(year, item_index(BudgetItem::UsageFee), amount);
     }
     (years, sums)
@@ -577,9 +580,10 @@ struct LineBuilder<'a> {
     pricer: Pricer<'a>,
     schedule: &'a YearFactors,
     lines: Vec<Line>,
-    /// When only totals are wanted: the usage lines' sums in whole won per year of the
-    /// schedule, in place of the lines.
-    usage_sums: Option<Vec<i128>>,
+    /// Whether usage lines are kept (a plan) or only summed (totals).
+    keep_lines: bool,
+    /// The usage lines' sums in whole won per year of the schedule.
+    usage_sums: Vec<i128>,
     memo: &'a mut PriceMemo,
     /// Scratch space for field paths such as `servers[3].os`.
     source: String,
@@ -711,7 +715,7 @@ fn write_indexed(out: &mut String, prefix: &str, i: usize, suffix: &str) {
 
 impl LineBuilder<'_> {
     fn push(&mut self, head: LineHead<'_>, usage: Usage) -> Result<(), Error> {
-        let keep = self.usage_sums.is_none();
+        let keep = self.keep_lines;
         let mut years = Vec::with_capacity(if keep { self.schedule.years.len() } else { 0 });
         let mut last: Option<(Decimal, Arc<CombinedPrice>)> = None;
         // Without growth, `growth × i + base` is the same decimal (value and scale) every
@@ -759,15 +763,15 @@ impl LineBuilder<'_> {
             } else {
                 line_amount(price.price, quantity, factor)?
             };
-            match &mut self.usage_sums {
-                // Amounts are below 2^96: the sum of a line's years cannot overflow.
-                Some(sums) => sums[k] = sums[k].saturating_add(won(amount)),
-                None => years.push(LineYear {
+            // Amounts are below 2^96: saturation stands for an overflow the totals report.
+            self.usage_sums[k] = self.usage_sums[k].saturating_add(won(amount));
+            if keep {
+                years.push(LineYear {
                     year: *year,
                     price: Some(price.clone()),
                     quantity: Some(quantity),
                     amount,
-                }),
+                });
             }
         }
         if keep {
@@ -895,7 +899,7 @@ impl LineBuilder<'_> {
 
     /// A project text for the lines of one entry: shared once when the lines are kept.
     fn entry_text<'t>(&self, text: &'t str) -> Text<'t> {
-        if self.usage_sums.is_none() {
+        if self.keep_lines {
             Text::Shared(ArcStr::from(text))
         } else {
             Text::Borrowed(text)
