@@ -555,18 +555,8 @@ fn spool_record(out: &mut Vec<u8>, name: &str, result: &Result<Summary, String>)
 /// formatting machinery.
 fn push_decimal(out: &mut Vec<u8>, amount: Decimal) {
     match u64::try_from(amount.mantissa()) {
-        Ok(mut n) if amount.scale() == 0 && !amount.is_sign_negative() => {
-            let mut digits = [0u8; 20];
-            let mut at = digits.len();
-            loop {
-                at -= 1;
-                digits[at] = b'0' + (n % 10) as u8;
-                n /= 10;
-                if n == 0 {
-                    break;
-                }
-            }
-            out.extend_from_slice(&digits[at..]);
+        Ok(n) if amount.scale() == 0 && !amount.is_sign_negative() => {
+            out.extend_from_slice(crate::money::digits(n, &mut [0; 20]).as_bytes());
         }
         _ => write!(out, "{amount}").expect("writing to a Vec cannot fail"),
     }

@@ -113,6 +113,21 @@ pub fn percent_of(amount: Decimal, pct: Decimal) -> Option<Decimal> {
     crate::amount::line_amount(amount, pct, &crate::amount::Ratio::small(1, 100)).ok()
 }
 
+/// The decimal digits of `n`, written into `buf` without the formatting machinery (hot paths
+/// write many small integers).
+pub(crate) fn digits(mut n: u64, buf: &mut [u8; 20]) -> &str {
+    let mut at = buf.len();
+    loop {
+        at -= 1;
+        buf[at] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    std::str::from_utf8(&buf[at..]).expect("ASCII digits")
+}
+
 /// Formats a whole-won amount with thousands separators: `1234567` → `1,234,567`.
 ///
 /// ```

@@ -694,22 +694,9 @@ impl std::fmt::Display for Text<'_> {
 /// `prefix` + `i` + `suffix` into `out`, e.g. `servers[3].os`, without the formatting
 /// machinery.
 fn write_indexed(out: &mut String, prefix: &str, i: usize, suffix: &str) {
-    let mut digits = [0u8; 20];
-    let mut at = digits.len();
-    let mut n = i;
-    loop {
-        at -= 1;
-        digits[at] = b'0' + (n % 10) as u8;
-        n /= 10;
-        if n == 0 {
-            break;
-        }
-    }
     out.clear();
     out.push_str(prefix);
-    for &d in &digits[at..] {
-        out.push(char::from(d));
-    }
+    out.push_str(crate::money::digits(i as u64, &mut [0; 20]));
     out.push_str(suffix);
 }
 
