@@ -37,9 +37,8 @@ fn golden_plan_checked_by_hand() {
     let server = &p.lines[0];
     assert_eq!(server.item, "2vCPU/4GB");
     assert_eq!(server.years[0].unit_price(), Some(dec("55000.00")));
-    let flavors: Vec<_> = server.years[0]
-        .price
-        .as_ref()
+    let flavors: Vec<_> = server
+        .price(&server.years[0])
         .unwrap()
         .providers
         .iter()
@@ -83,7 +82,10 @@ fn golden_plan_checked_by_hand() {
     // 2027: 85,500 × 172/31 = 474,387.09 → 474,387; 2028: 1,026,000; 2029: 551,612.90 → 551,612
     let backup = &p.lines[3];
     assert_eq!(backup.years[0].unit_price(), Some(dec("95000.00")));
-    assert_eq!(backup.years[0].price.as_ref().unwrap().providers.len(), 1);
+    assert_eq!(backup.price(&backup.years[0]).unwrap().providers.len(), 1);
+    // Every year of a line with one price shares it: one price kept for the line.
+    assert_eq!(server.prices.len(), 1);
+    assert!(server.years.iter().all(|y| y.price_index == Some(0)));
     assert_eq!(
         amounts(backup),
         ["2027:474387", "2028:1026000", "2029:551612"]

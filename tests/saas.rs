@@ -54,7 +54,7 @@ fn golden_plan_with_every_form_checked_by_hand() {
         assert!(l
             .years
             .iter()
-            .all(|y| y.price.as_ref().is_some_and(|p| p.providers.is_empty())));
+            .all(|y| l.price(y).is_some_and(|p| p.providers.is_empty())));
     }
 
     // fixed 100,000 a month × quantity 2, +1 a year → 2, 3, 4.

@@ -22,18 +22,21 @@ use crate::schedule::UsageWindow;
 pub struct LineYear {
     /// Fiscal year.
     pub year: i32,
-    /// The combined unit price and its provenance (usage lines only).
-    pub price: Option<Arc<CombinedPrice>>,
+    /// Which of the line's [`Line::prices`] priced this year (usage lines only); see
+    /// [`Line::price`].
+    pub price_index: Option<usize>,
     /// Quantity in that year (usage lines only).
     pub quantity: Option<Decimal>,
     /// Amount in whole won (R2).
     pub amount: Decimal,
+    /// The R1 unit price of that year's price.
+    unit_price: Option<Decimal>,
 }
 
 impl LineYear {
     /// The R1 unit price, for usage lines.
     pub fn unit_price(&self) -> Option<Decimal> {
-        self.price.as_ref().map(|p| p.price)
+        self.unit_price
     }
 }
 
@@ -54,6 +57,11 @@ pub struct Line {
     pub source: ArcStr,
     /// Fiscal years of the line with their amounts.
     pub years: Vec<LineYear>,
+    /// The combined prices of a usage line with their provenance, in the order its years
+    /// first use them: one for most lines, one per priced volume for traffic and backup
+    /// (repriced as the volume grows); empty for cost lines. Kept once per line rather than
+    /// per year.
+    pub prices: Vec<Arc<CombinedPrice>>,
     /// For a SaaS line (category `saas`): the SaaS catalog row it was priced by and how it is
     /// charged, its provenance in place of provider charges; `None` for every other line.
     pub saas: Option<Arc<crate::saas::SaasProvenance>>,
@@ -71,6 +79,48 @@ impl Line {
     /// The sum of the line's amounts.
     pub fn total(&self) -> Decimal {
         self.years.iter().map(|y| y.amount).sum()
+    }
+
+    /// The combined price and its provenance that priced one of the line's years.
+    pub fn price(&self, year: &LineYear) -> Option<&Arc<CombinedPrice>> {
+        year.price_index.and_then(|i| self.prices.get(i))
+    }
+}
+
+/// A usage line's years and distinct prices, built together.
+#[derive(Default)]
+pub(crate) struct PricedYears {
+    pub(crate) years: Vec<LineYear>,
+    pub(crate) prices: Vec<Arc<CombinedPrice>>,
+}
+
+impl PricedYears {
+    pub(crate) fn with_capacity(years: usize) -> PricedYears {
+        PricedYears {
+            years: Vec::with_capacity(years),
+            prices: Vec::with_capacity(usize::from(years > 0)),
+        }
+    }
+
+    /// Adds a year priced by `price` (shared with the previous year when it is the same).
+    #[inline]
+    pub(crate) fn push(
+        &mut self,
+        year: i32,
+        price: &Arc<CombinedPrice>,
+        quantity: Decimal,
+        amount: Decimal,
+    ) {
+        if !self.prices.last().is_some_and(|p| Arc::ptr_eq(p, price)) {
+            self.prices.push(price.clone());
+        }
+        self.years.push(LineYear {
+            year,
+            price_index: Some(self.prices.len() - 1),
+            quantity: Some(quantity),
+            amount,
+            unit_price: Some(price.price),
+        });
     }
 }
 
@@ -702,14 +752,25 @@ fn write_indexed(out: &mut String, prefix: &str, i: usize, suffix: &str) {
 
 impl LineBuilder<'_> {
     fn push(&mut self, head: LineHead<'_>, usage: Usage) -> Result<(), Error> {
+        if let Usage::Growing {
+            price,
+            base,
+            growth,
+        } = &usage
+        {
+            if growth.is_zero() {
+                return self.push_steady(head, price, *base, *growth);
+            }
+        }
         let keep = self.keep_lines;
-        let mut years = Vec::with_capacity(if keep { self.schedule.years.len() } else { 0 });
+        let mut years =
+            PricedYears::with_capacity(if keep { self.schedule.years.len() } else { 0 });
         let mut last: Option<(Decimal, Arc<CombinedPrice>)> = None;
         // Without growth, `growth × i + base` is the same decimal (value and scale) every
         // year, and cannot overflow: it is computed once.
         let mut steady: Option<Decimal> = None;
-        for (k, (year, i, factor)) in self.schedule.years.iter().enumerate() {
-            let step = Decimal::from(*i);
+        for (k, &(_, i, _)) in self.schedule.years.iter().enumerate() {
+            let step = Decimal::from(i);
             let mut grown = |base: Decimal, growth: Decimal| -> Result<Decimal, Error> {
                 if let Some(q) = steady {
                     return Ok(q);
@@ -745,23 +806,67 @@ impl LineBuilder<'_> {
                     (price, *quantity)
                 }
             };
-            let amount = if factor.is_zero() {
-                Decimal::ZERO
-            } else {
-                line_amount(price.price, quantity, factor)?
-            };
-            // Amounts are below 2^96: saturation stands for an overflow the totals report.
-            self.usage_sums[k] = self.usage_sums[k].saturating_add(won(amount));
-            if keep {
-                years.push(LineYear {
-                    year: *year,
-                    price: Some(price.clone()),
-                    quantity: Some(quantity),
-                    amount,
-                });
+            self.price_year(k, &mut years, price, quantity)?;
+        }
+        self.finish_line(head, years);
+        Ok(())
+    }
+
+    /// Prices year `k` of the schedule for a usage line: its amount is added to the year's
+    /// sum, and the year kept when lines are kept.
+    // Inlined into the per-year loops: a call would pass the decimals through memory.
+    #[inline(always)]
+    fn price_year(
+        &mut self,
+        k: usize,
+        years: &mut PricedYears,
+        price: &Arc<CombinedPrice>,
+        quantity: Decimal,
+    ) -> Result<(), Error> {
+        let (year, _, factor) = &self.schedule.years[k];
+        let amount = if factor.is_zero() {
+            Decimal::ZERO
+        } else {
+            line_amount(price.price, quantity, factor)?
+        };
+        // Amounts are below 2^96: saturation stands for an overflow the totals report.
+        self.usage_sums[k] = self.usage_sums[k].saturating_add(won(amount));
+        if self.keep_lines {
+            years.push(*year, price, quantity, amount);
+        }
+        Ok(())
+    }
+
+    /// A line whose price and quantity stay the same every year (most lines): the quantity
+    /// is computed once and each year costs one amount.
+    fn push_steady(
+        &mut self,
+        head: LineHead<'_>,
+        price: &Arc<CombinedPrice>,
+        base: Decimal,
+        growth: Decimal,
+    ) -> Result<(), Error> {
+        let keep = self.keep_lines;
+        let mut years =
+            PricedYears::with_capacity(if keep { self.schedule.years.len() } else { 0 });
+        if let Some(&(_, first, _)) = self.schedule.years.first() {
+            // `growth × i + base` with zero growth: the same decimal (value and scale) as in
+            // every other year.
+            let quantity = growth
+                .checked_mul(Decimal::from(first))
+                .and_then(|g| g.checked_add(base))
+                .ok_or_else(|| Error::TooLarge(format!("the grown quantity of {}", head.source)))?;
+            for k in 0..self.schedule.years.len() {
+                self.price_year(k, &mut years, price, quantity)?;
             }
         }
-        if keep {
+        self.finish_line(head, years);
+        Ok(())
+    }
+
+    /// Keeps the line when lines are kept.
+    fn finish_line(&mut self, head: LineHead<'_>, years: PricedYears) {
+        if self.keep_lines {
             let scratch = &mut self.source;
             let line = Line {
                 budget_item: BudgetItem::UsageFee,
@@ -770,12 +875,12 @@ impl LineBuilder<'_> {
                 item: head.item.shared(scratch),
                 unit: head.unit,
                 source: head.source.shared(scratch),
-                years,
+                years: years.years,
+                prices: years.prices,
                 saas: None,
             };
             self.lines.push(line);
         }
-        Ok(())
     }
 
     /// The price of a traffic or backup volume, combined once per planner.
@@ -1044,11 +1149,13 @@ fn cost_lines(project: &Project) -> Result<Vec<Line>, Error> {
                 .into_iter()
                 .map(|(year, amount)| LineYear {
                     year,
-                    price: None,
+                    price_index: None,
                     quantity: None,
                     amount: truncate_won(amount),
+                    unit_price: None,
                 })
                 .collect(),
+            prices: Vec::new(),
             saas: None,
         });
     }

@@ -110,7 +110,7 @@ use crate::amount::{line_amount, Ratio};
 use crate::catalog::Origin;
 use crate::error::{CatalogError, Error, Location, Problem, ProjectError};
 use crate::money::{parse_decimal, round_unit_price};
-use crate::plan::{Line, LineYear};
+use crate::plan::{Line, PricedYears};
 use crate::pricing::CombinedPrice;
 use crate::project::{BudgetItem, Locator, Num, Project, ProjectFormat};
 
@@ -1616,19 +1616,14 @@ fn entry_lines_of(
                 price: round_unit_price(fee),
                 providers: Vec::new(),
             });
-            let mut out = Vec::with_capacity(years.len());
+            let mut out = PricedYears::with_capacity(years.len());
             for (year, _, _) in years {
                 let q = if *year == first_year {
                     quantity
                 } else {
                     Decimal::ZERO
                 };
-                out.push(LineYear {
-                    year: *year,
-                    price: Some(price.clone()),
-                    quantity: Some(q),
-                    amount: line_amount(price.price, q, discount)?,
-                });
+                out.push(*year, &price, q, line_amount(price.price, q, discount)?);
             }
             Ok(Line {
                 budget_item: BudgetItem::UsageFee,
@@ -1641,7 +1636,8 @@ fn entry_lines_of(
                 },
                 unit: None,
                 source: ArcStr::from(source),
-                years: out,
+                years: out.years,
+                prices: out.prices,
                 saas: Some(Arc::new(SaasProvenance {
                     row: row.clone(),
                     setup,
@@ -1690,7 +1686,7 @@ fn entry_lines_of(
         _ => row.charged_per(),
     };
     let twelfth = Ratio::small(1, 12);
-    let mut out = Vec::with_capacity(years.len());
+    let mut out = PricedYears::with_capacity(years.len());
     let mut users = Vec::new();
     let mut last: Option<Arc<CombinedPrice>> = None;
     for (year, i, factor) in years {
@@ -1734,12 +1730,7 @@ fn entry_lines_of(
         } else {
             line_amount(price.price, quantity, &factor)?
         };
-        out.push(LineYear {
-            year: *year,
-            price: Some(price),
-            quantity: Some(quantity),
-            amount,
-        });
+        out.push(*year, &price, quantity, amount);
     }
     lines.push(Line {
         budget_item: BudgetItem::UsageFee,
@@ -1748,7 +1739,8 @@ fn entry_lines_of(
         item: ArcStr::from(item),
         unit: None,
         source: ArcStr::from(source),
-        years: out,
+        years: out.years,
+        prices: out.prices,
         saas: Some(Arc::new(SaasProvenance {
             row: row.clone(),
             setup: false,

@@ -108,7 +108,7 @@ pub fn line_json(line: &Line) -> Value {
     m.insert("source".into(), Value::String(line.source.to_string()));
     let provenance = match &line.saas {
         Some(s) => saas_provenance_json(s),
-        None => by_year_or_constant(line, |y| y.price.clone(), |p| provenance_json(p)),
+        None => by_year_or_constant(line, |y| line.price(y).cloned(), |p| provenance_json(p)),
     };
     m.insert("provenance".into(), provenance);
     Value::Object(m)

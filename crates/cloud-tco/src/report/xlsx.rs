@@ -384,8 +384,8 @@ fn runs(line: &Line) -> Vec<(i32, i32, &LineYear)> {
             Some((_, to, first))
                 if first.unit_price() == y.unit_price()
                     && first.quantity == y.quantity
-                    && first.price.as_ref().map(|p| &p.providers)
-                        == y.price.as_ref().map(|p| &p.providers) =>
+                    && line.price(first).map(|p| &p.providers)
+                        == line.price(y).map(|p| &p.providers) =>
             {
                 *to = y.year;
             }
@@ -396,9 +396,8 @@ fn runs(line: &Line) -> Vec<(i32, i32, &LineYear)> {
 }
 
 /// `A: a-2c4g 52,000 · B: b-2c4g 60,000`.
-fn provenance(y: &LineYear) -> String {
-    y.price
-        .as_ref()
+fn provenance(line: &Line, y: &LineYear) -> String {
+    line.price(y)
         .map(|p| {
             p.providers
                 .iter()
@@ -496,7 +495,7 @@ fn prices_sheet(ws: &mut Worksheet, plan: &Plan, f: &Formats) -> Result<(), Erro
             }
             let origin = match &line.saas {
                 Some(saas) => saas_provenance(saas),
-                None => provenance(y),
+                None => provenance(line, y),
             };
             s.text(row, 7, &origin, None)?;
             s.text(row, 8, &basis, None)?;
