@@ -191,38 +191,77 @@ pub fn line_amount(price: Decimal, quantity: Decimal, factor: &Ratio) -> Result<
 }
 
 /// The usual case of [`line_amount`]: non-negative operands of at most 64 bits each, whose
-/// product and divisor fit in 128 bits — a few multiplications and one division, kept inline
-/// in the callers' loops. `None` sends the caller to the general path.
+/// product and divisor fit in 128 bits. `None` sends the caller to the general path.
 #[inline]
 fn small_amount(price: Decimal, quantity: Decimal, num: i128, den: i128) -> Option<Decimal> {
-    let p = u64::try_from(price.mantissa()).ok()?;
-    let q = u64::try_from(quantity.mantissa()).ok()?;
     let num = u64::try_from(num).ok()?;
     let den = u64::try_from(den).ok().filter(|&d| d > 0)?;
-    let scale = u64::try_from(*POW10.get((price.scale() + quantity.scale()) as usize)?).ok()?;
-    let pq = u128::from(p) * u128::from(q);
-    let n = if pq >> 64 == 0 {
-        u128::from(pq as u64) * u128::from(num)
-    } else {
-        pq.checked_mul(u128::from(num))?
-    };
-    let d = u128::from(scale) * u128::from(den);
-    let quotient = if (n | d) >> 64 == 0 {
-        // One hardware division instead of a 128-bit routine.
-        u128::from(n as u64 / d as u64)
-    } else {
-        n / d
-    };
-    // A whole number of won below 2^96 is a decimal of scale 0.
-    (quotient >> 96 == 0).then(|| {
-        Decimal::from_parts(
-            quotient as u32,
-            (quotient >> 32) as u32,
-            (quotient >> 64) as u32,
-            false,
-            0,
-        )
-    })
+    Product::new(price, quantity)?
+        .times(num, den)
+        .map(won_decimal)
+}
+
+/// A whole number of won below 2^96 as a decimal of scale 0.
+#[inline]
+pub(crate) fn won_decimal(won: u128) -> Decimal {
+    Decimal::from_parts(won as u32, (won >> 32) as u32, (won >> 64) as u32, false, 0)
+}
+
+/// `price × quantity` as an unsigned integer over a power of ten: the part of a line's amount
+/// that is the same in every year, so that each year costs one multiplication and one
+/// division (a few instructions, kept inline in the callers' loops).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Product {
+    n: u128,
+    scale: u64,
+}
+
+impl Product {
+    /// The product of non-negative operands of at most 64 bits each; `None` otherwise.
+    #[inline]
+    pub(crate) fn new(price: Decimal, quantity: Decimal) -> Option<Product> {
+        let p = u64::try_from(price.mantissa()).ok()?;
+        let q = u64::try_from(quantity.mantissa()).ok()?;
+        let scale = u64::try_from(*POW10.get((price.scale() + quantity.scale()) as usize)?).ok()?;
+        Some(Product {
+            n: u128::from(p) * u128::from(q),
+            scale,
+        })
+    }
+
+    /// `trunc(price × quantity × num / den)` in whole won (`den > 0`), exactly as
+    /// [`line_amount`] computes it; `None` when the numbers leave 128 bits or the result
+    /// exceeds a decimal (2^96). [`won_decimal`] makes it a decimal.
+    #[inline]
+    pub(crate) fn times(&self, num: u64, den: u64) -> Option<u128> {
+        let n = if self.n >> 64 == 0 {
+            u128::from(self.n as u64) * u128::from(num)
+        } else {
+            self.n.checked_mul(u128::from(num))?
+        };
+        let d = u128::from(self.scale) * u128::from(den);
+        let quotient = if (n | d) >> 64 == 0 {
+            // One hardware division instead of a 128-bit routine.
+            u128::from(n as u64 / d as u64)
+        } else {
+            n / d
+        };
+        (quotient >> 96 == 0).then_some(quotient)
+    }
+}
+
+impl Ratio {
+    /// The ratio as `(num, den)` of at most 64 bits each with `num >= 0` and `den > 0`, the
+    /// form [`Product::times`] takes.
+    pub(crate) fn small_u64(&self) -> Option<(u64, u64)> {
+        match self {
+            Ratio::Small { num, den } => Some((
+                u64::try_from(*num).ok()?,
+                u64::try_from(*den).ok().filter(|&d| d > 0)?,
+            )),
+            Ratio::Big { .. } => None,
+        }
+    }
 }
 
 /// [`line_amount`] for any operands: signed, in 128-bit integers when the products fit and in

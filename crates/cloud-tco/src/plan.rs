@@ -7,7 +7,7 @@ use arcstr::ArcStr;
 use chrono::{Datelike, NaiveDate};
 use rust_decimal::Decimal;
 
-use crate::amount::{line_amount, Ratio};
+use crate::amount::{line_amount, won_decimal, Product, Ratio};
 use crate::catalog::{Catalog, Category, Unit};
 use crate::error::Error;
 use crate::money::{percent_of, truncate_won};
@@ -514,7 +514,7 @@ fn year_sums(project: &Project, priced: &Priced) -> (Vec<i32>, Vec<WonSums>) {
     for line in &priced.lines[priced.usage_lines..] {
         let item = item_index(line.budget_item);
         for ly in &line.years {
-            add(ly.year, item, won(ly.amount));
+            add(ly.year, item, won_of(ly.amount));
         }
     }
     for &(year, amount) in &priced.usage_sums {
@@ -603,6 +603,8 @@ fn category_text(category: Category) -> ArcStr {
 /// discount × escalation^i × months used.
 pub(crate) struct YearFactors {
     pub(crate) years: Vec<(i32, u32, Ratio)>,
+    /// Each year's factor in the 64-bit form of [`Product::times`], when it has one.
+    small: Vec<Option<(u64, u64)>>,
 }
 
 impl YearFactors {
@@ -621,8 +623,9 @@ impl YearFactors {
                 let months = Ratio::from_fraction(window.months_in_year(year));
                 (year, i, discount.mul(&esc_i).mul(&months))
             })
-            .collect();
-        YearFactors { years }
+            .collect::<Vec<_>>();
+        let small = years.iter().map(|(.., f)| f.small_u64()).collect();
+        YearFactors { years, small }
     }
 }
 
@@ -806,7 +809,7 @@ impl LineBuilder<'_> {
                     (price, *quantity)
                 }
             };
-            self.price_year(k, &mut years, price, quantity)?;
+            self.price_year(k, &mut years, price, quantity, None)?;
         }
         self.finish_line(head, years);
         Ok(())
@@ -822,16 +825,27 @@ impl LineBuilder<'_> {
         years: &mut PricedYears,
         price: &Arc<CombinedPrice>,
         quantity: Decimal,
+        product: Option<Product>,
     ) -> Result<(), Error> {
         let (year, _, factor) = &self.schedule.years[k];
-        let amount = if factor.is_zero() {
-            Decimal::ZERO
-        } else {
-            line_amount(price.price, quantity, factor)?
+        let fast = match (product, self.schedule.small[k]) {
+            (Some(product), Some((num, den))) => product.times(num, den),
+            _ => None,
+        };
+        // The sum takes the integer as it is: a decimal read back from memory would cost a
+        // stall on every line-year.
+        let (won_amount, amount) = match fast {
+            Some(won) => (won as i128, None),
+            None if factor.is_zero() => (0, Some(Decimal::ZERO)),
+            None => {
+                let amount = line_amount(price.price, quantity, factor)?;
+                (won_of(amount), Some(amount))
+            }
         };
         // Amounts are below 2^96: saturation stands for an overflow the totals report.
-        self.usage_sums[k] = self.usage_sums[k].saturating_add(won(amount));
+        self.usage_sums[k] = self.usage_sums[k].saturating_add(won_amount);
         if self.keep_lines {
+            let amount = amount.unwrap_or_else(|| won_decimal(won_amount as u128));
             years.push(*year, price, quantity, amount);
         }
         Ok(())
@@ -856,8 +870,9 @@ impl LineBuilder<'_> {
                 .checked_mul(Decimal::from(first))
                 .and_then(|g| g.checked_add(base))
                 .ok_or_else(|| Error::TooLarge(format!("the grown quantity of {}", head.source)))?;
+            let product = Product::new(price.price, quantity);
             for k in 0..self.schedule.years.len() {
-                self.price_year(k, &mut years, price, quantity)?;
+                self.price_year(k, &mut years, price, quantity, product)?;
             }
         }
         self.finish_line(head, years);
@@ -1216,7 +1231,7 @@ fn item_index(item: BudgetItem) -> usize {
 }
 
 /// A whole-won amount as an integer.
-fn won(amount: Decimal) -> i128 {
+fn won_of(amount: Decimal) -> i128 {
     if amount.scale() == 0 {
         amount.mantissa()
     } else {
@@ -1249,14 +1264,14 @@ fn totals(
             .ok_or_else(|| overflow("yearly total"))?;
         let amounts = s.amounts("yearly total")?;
         let vat = percent_of(amounts.total, vat_pct).ok_or_else(|| overflow("VAT"))?;
-        s.vat = won(vat);
+        s.vat = won_of(vat);
         let amounts = s.amounts("total with VAT")?;
         usage_fee = usage_fee
             .checked_add(s.items[0])
             .ok_or_else(|| overflow("usage fee"))?;
         let vat = percent_of(amounts.usage_fee, vat_pct).ok_or_else(|| overflow("VAT"))?;
         usage_vat = usage_vat
-            .checked_add(won(vat))
+            .checked_add(won_of(vat))
             .ok_or_else(|| overflow("VAT"))?;
         if (from..=to).contains(&year) {
             midterm.add(s).ok_or_else(|| overflow("mid-term total"))?;
