@@ -4,7 +4,7 @@ use cloud_tco::project::{BackupUse, Cost, Options, ProjectKind, ServerGroup, Sto
 use cloud_tco::NaiveDate;
 use cloud_tco::{plan, Catalog, Decimal, PriceBasis, Project};
 
-use crate::support::{catalog, dec, test_path};
+use crate::support::{catalog, dec, root, test_path};
 
 fn golden() -> (Project, Catalog) {
     (
@@ -238,4 +238,31 @@ fn huge_inputs_are_too_large_errors_not_panics() {
     .unwrap();
     let err = plan(&p, &c, None).unwrap_err();
     assert!(matches!(err, cloud_tco::Error::TooLarge(_)), "{err}");
+}
+
+/// Plans on one catalog from several threads at once (the catalog keeps combined prices
+/// between plans) equal plans by fresh planners.
+#[test]
+fn concurrent_plans_on_one_catalog_equal_fresh_plans() {
+    let catalog = Catalog::embedded();
+    let names = ["new-build.toml", "conversion.toml", "rebuild.toml"];
+    let projects: Vec<Project> = names
+        .iter()
+        .map(|n| Project::from_path(root().join("data/examples").join(n)).unwrap())
+        .collect();
+    let want: Vec<_> = projects
+        .iter()
+        .map(|p| cloud_tco::Planner::new(&catalog).plan(p).unwrap())
+        .collect();
+    std::thread::scope(|s| {
+        for t in 0..4 {
+            let (catalog, projects, want) = (&catalog, &projects, &want);
+            s.spawn(move || {
+                for round in 0..200 {
+                    let i = (t + round) % projects.len();
+                    assert_eq!(plan(&projects[i], catalog, None).unwrap(), want[i]);
+                }
+            });
+        }
+    });
 }

@@ -281,16 +281,20 @@ proptest! {
                 backup.annual_growth_gb = Decimal::from(backup_growth);
                 project.backup.push(backup);
             }
-            let fresh = plan(&project, &catalog, basis.as_ref());
+            let fresh = Planner::new(&catalog).with_basis(basis.clone()).plan(&project);
             let reused = planner.plan(&project);
             let totals = planner.totals(&project);
+            // plan() reuses the prices its catalog keeps from earlier plans.
+            let kept = plan(&project, &catalog, basis.as_ref());
             match fresh {
                 Ok(fresh) => {
                     prop_assert_eq!(&reused.unwrap(), &fresh);
+                    prop_assert_eq!(&kept.unwrap(), &fresh);
                     prop_assert_eq!(totals.unwrap(), fresh.totals);
                 }
                 Err(e) => {
                     prop_assert_eq!(reused.unwrap_err().to_string(), e.to_string());
+                    prop_assert_eq!(kept.unwrap_err().to_string(), e.to_string());
                     prop_assert_eq!(totals.unwrap_err().to_string(), e.to_string());
                 }
             }

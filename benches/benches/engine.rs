@@ -2,10 +2,12 @@
 //!
 //! - `catalog_load_1m`: `Catalog::from_reader` over a generated 1,000,000-row catalog CSV held
 //!   in memory (≈ 150 MB); throughput in bytes, so criterion prints MB/s (MiB/s).
-//! - `plan_20_servers`: `plan` of a 20-server, 7-year project on the embedded catalog: a cold
-//!   plan, every price combined from the catalog rows.
-//! - `planner_20_servers`: the same plan from a `Planner` that has planned it before: prices
-//!   reused as in a batch, lines and totals computed afresh.
+//! - `plan_20_servers`: `plan` of a 20-server, 7-year project on the embedded catalog, again
+//!   and again: the catalog keeps the combined prices of earlier plans, as in any repeated use
+//!   (a batch, a notebook); lines and totals are computed afresh each time.
+//! - `plan_20_servers_cold`: the same plan by a new `Planner` each time: every combined price
+//!   computed from the catalog rows, as the first plan on a catalog does.
+//! - `totals_20_servers`: `Planner::totals` of the same project, what a batch summary needs.
 //! - `price_table_default`: `price_table` of the embedded catalog, average basis.
 //! - `batch/batch_100k`: `batch::run_jsonl` of 100,000 generated 20-server projects (JSON Lines
 //!   in memory → summary CSV to a sink), end to end on all cores; throughput in projects.
@@ -89,19 +91,39 @@ fn plan_20_servers(c: &mut Criterion) {
     });
 }
 
-fn planner_20_servers(c: &mut Criterion) {
+fn plan_20_servers_cold(c: &mut Criterion) {
     let project = project_20_servers();
     let catalog = Catalog::embedded();
-    let mut planner = Planner::new(&catalog);
-    check_plan_20_servers(&planner.plan(&project).expect("the benchmark project plans"));
+    check_plan_20_servers(
+        &Planner::new(&catalog)
+            .plan(&project)
+            .expect("the benchmark project plans"),
+    );
 
-    c.bench_function("planner_20_servers", |b| {
+    c.bench_function("plan_20_servers_cold", |b| {
         b.iter(|| {
-            let p = planner
+            let p = Planner::new(black_box(&catalog))
                 .plan(black_box(&project))
                 .expect("the benchmark project plans");
             assert_eq!(p.lines.len(), expected_20_servers::LINES);
             p
+        })
+    });
+}
+
+fn totals_20_servers(c: &mut Criterion) {
+    let project = project_20_servers();
+    let catalog = Catalog::embedded();
+    let mut planner = Planner::new(&catalog);
+    let want = plan(&project, &catalog, None).expect("the benchmark project plans");
+    check_plan_20_servers(&want);
+    assert_eq!(planner.totals(&project).expect("totals"), want.totals);
+
+    c.bench_function("totals_20_servers", |b| {
+        b.iter(|| {
+            let t = planner.totals(black_box(&project)).expect("totals");
+            assert_eq!(t.by_year.len(), expected_20_servers::YEARS.count());
+            t
         })
     });
 }
@@ -172,7 +194,8 @@ fn batch_100k(c: &mut Criterion) {
 criterion_group!(
     benches,
     plan_20_servers,
-    planner_20_servers,
+    plan_20_servers_cold,
+    totals_20_servers,
     price_table_default,
     catalog_load_1m,
     batch_100k

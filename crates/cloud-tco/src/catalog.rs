@@ -328,6 +328,8 @@ struct CatalogInner {
     servers_by_price: std::sync::OnceLock<Vec<Vec<u32>>>,
     /// The groups sorted by (category key, item), for [`Catalog::item_keys`]; built on first use.
     groups_by_key: std::sync::OnceLock<Vec<u32>>,
+    /// Prices combined by earlier [`crate::plan()`] calls on this catalog, for the next ones.
+    price_memos: std::sync::Mutex<crate::plan::PriceMemos>,
 }
 
 /// One (category, item) of a catalog: `by_item[start .. start + len]`.
@@ -1134,8 +1136,28 @@ impl Catalog {
                 servers,
                 servers_by_price: std::sync::OnceLock::new(),
                 groups_by_key: std::sync::OnceLock::new(),
+                price_memos: std::sync::Mutex::default(),
             }),
         })
+    }
+
+    /// Takes the prices combined by earlier plans on this catalog (empty when another plan
+    /// holds them: plans never wait on each other).
+    pub(crate) fn take_price_memos(&self) -> crate::plan::PriceMemos {
+        self.inner
+            .price_memos
+            .try_lock()
+            .map(|mut memos| std::mem::take(&mut *memos))
+            .unwrap_or_default()
+    }
+
+    /// Keeps `memos` for the next plans, unless another plan has returned its own meanwhile.
+    pub(crate) fn keep_price_memos(&self, memos: crate::plan::PriceMemos) {
+        if let Ok(mut kept) = self.inner.price_memos.try_lock() {
+            if kept.is_empty() {
+                *kept = memos;
+            }
+        }
     }
 
     /// All rows, in the order they were read.

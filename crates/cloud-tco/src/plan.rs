@@ -247,6 +247,10 @@ pub struct Plan {
 
 /// Prices `project` from `catalog`. `basis` overrides the project's own `[options] basis`.
 ///
+/// The combined prices a plan computes depend only on the catalog, the basis and what is
+/// priced, so the catalog keeps them for its next plans: repricing many projects on one
+/// catalog combines each server size or item once. (A [`Planner`] does the same per thread.)
+///
 /// ```
 /// use cloud_tco::{plan, Catalog, Project};
 /// let csv = "provider,category,item,unit,price,vcpu,memory_gb\n\
@@ -318,10 +322,15 @@ pub fn plan_with(
     saas: &crate::saas::SaasCatalog,
     basis: Option<&PriceBasis>,
 ) -> Result<Plan, Error> {
-    Planner::new(catalog)
+    let mut planner = Planner::new(catalog)
         .with_saas(saas)
-        .with_basis(basis.cloned())
-        .plan(project)
+        .with_basis(basis.cloned());
+    // Prices combined by earlier plans on this catalog are reused, and this plan's are kept
+    // for the next: they depend only on the catalog, the basis and what is priced.
+    planner.memos = catalog.take_price_memos();
+    let plan = planner.plan(project);
+    catalog.keep_price_memos(planner.memos);
+    plan
 }
 
 /// Plans many projects against one catalog, pricing each distinct resource once.
@@ -356,7 +365,7 @@ pub struct Planner<'c> {
     saas: &'c crate::saas::SaasCatalog,
     basis: Option<PriceBasis>,
     /// Prices combined so far, per basis (projects may name their own basis).
-    memos: Vec<(PriceBasis, PriceMemo)>,
+    memos: PriceMemos,
 }
 
 impl<'c> Planner<'c> {
@@ -366,7 +375,7 @@ impl<'c> Planner<'c> {
             catalog,
             saas: crate::saas::SaasCatalog::embedded(),
             basis: None,
-            memos: Vec::new(),
+            memos: PriceMemos::default(),
         }
     }
 
@@ -429,14 +438,7 @@ impl<'c> Planner<'c> {
         let pricer = Pricer::new(self.catalog, &basis)?;
         let window = UsageWindow::new(project.service_start, project.usage_years)?;
         let schedule = YearFactors::new(project, &window);
-        let memo = match self.memos.iter().position(|(b, _)| *b == basis) {
-            Some(i) => &mut self.memos[i].1,
-            None => {
-                self.memos.push((basis.clone(), PriceMemo::default()));
-                &mut self.memos.last_mut().expect("just pushed").1
-            }
-        };
-        memo.bound();
+        let memo = self.memos.of(&basis);
         let mut builder = LineBuilder {
             pricer,
             schedule: &schedule,
@@ -548,6 +550,31 @@ fn finish_plan(project: &Project, priced: Priced) -> Result<Plan, Error> {
 
 /// A plain item's combined price and the unit of its first catalog row.
 type KnownItem = (Arc<CombinedPrice>, Option<Unit>);
+
+/// Combined prices per basis (projects may name their own basis), kept by a [`Planner`] or,
+/// between calls of [`plan()`], by the catalog.
+#[derive(Debug, Default)]
+pub(crate) struct PriceMemos(Vec<(PriceBasis, PriceMemo)>);
+
+impl PriceMemos {
+    pub(crate) fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// The memo of `basis`, bounded in size.
+    fn of(&mut self, basis: &PriceBasis) -> &mut PriceMemo {
+        let i = match self.0.iter().position(|(b, _)| b == basis) {
+            Some(i) => i,
+            None => {
+                self.0.push((basis.clone(), PriceMemo::default()));
+                self.0.len() - 1
+            }
+        };
+        let memo = &mut self.0[i].1;
+        memo.bound();
+        memo
+    }
+}
 
 type FastMap<K, V> = std::collections::HashMap<K, V, foldhash::fast::FixedState>;
 
