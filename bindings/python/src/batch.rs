@@ -1,30 +1,33 @@
 //! `batch`: many projects repriced at once into the summary of `cloud-tco batch`, as a DataFrame.
 //!
-//! The figures are the core's: a JSON Lines file goes through `cloud_tco::batch::run_jsonl` and
-//! an inventory through `cloud_tco::batch::run_inventory`, each into a buffer whose summary CSV
-//! is read back; a list of `Project` objects is planned on every core and summarised with
-//! `cloud_tco::batch::Summary::of`. Rows are gathered column by column in Rust and handed to
-//! pandas as whole columns: no Python object per row.
+//! The figures are the core's: a JSON Lines file goes through `cloud_tco::batch::summarize_jsonl`,
+//! whose rows become the Python objects of the final columns chunk by chunk while the core plans
+//! the next chunks; an inventory goes through `cloud_tco::batch::run_inventory` into a buffer
+//! whose summary CSV is read back; a list of `Project` objects is planned on every core and
+//! summarised with `cloud_tco::batch::Summary::of`. Rows are gathered column by column and handed
+//! to pandas as whole columns.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::fs::File;
-use std::hash::{BuildHasherDefault, Hasher};
 use std::io::Read;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc::{self, RecvTimeoutError};
 use std::time::Instant;
 
-use cloud_tco::batch::{Summary, SUMMARY_COLUMNS};
+use cloud_tco::batch::{Summary, SummaryRow, SUMMARY_COLUMNS};
 use cloud_tco::inventory::{read_inventory, InventorySystem};
 use cloud_tco::{Catalog, Decimal, Error, Location, PriceBasis, Project, ProjectError};
+use numpy::PyArray1;
 use pyo3::exceptions::{PyTypeError, PyValueError};
 use pyo3::prelude::*;
-use pyo3::types::{PyDict, PyList, PyString, PyType};
+use pyo3::types::{IntoPyDict, PyDict, PyList, PyString, PyType};
 
 use crate::convert::{decimal_type, opt_str_arg, type_name};
-use crate::errors::{detached, detached_map, guarded, Fault, SLICE};
+use crate::errors::{detached, detached_map, guarded, guarded_any, Fault, SLICE};
 use crate::plan::{catalog_arg, parse_basis};
 
-/// One money cell of the summary: empty, a whole number of won (almost always), or other
+/// One money cell of a summary CSV: empty, a whole number of won (almost always), or other
 /// decimal text as the core wrote it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 enum Cell {
@@ -59,16 +62,10 @@ impl Cell {
             Cell::Text(text.into())
         }
     }
-
-    fn of_decimal(d: Decimal) -> Cell {
-        match i64::try_from(d.mantissa()) {
-            Ok(v) if d.scale() == 0 && !(v == 0 && d.is_sign_negative()) => Cell::Int(v),
-            _ => Cell::Text(d.to_string().into()),
-        }
-    }
 }
 
-/// The summary rows, column by column; `None` and [`Cell::Empty`] are empty cells.
+/// The rows of a summary CSV (an inventory slice's), column by column; `None` and
+/// [`Cell::Empty`] are empty cells.
 #[derive(Default)]
 struct Columns {
     project: Vec<String>,
@@ -76,7 +73,7 @@ struct Columns {
     /// usage_fee, midterm_total, project_total, project_total_with_vat.
     money: [Vec<Cell>; 4],
     error: Vec<Option<String>>,
-    /// Total of each fiscal year; [`Cell::Empty`] where the row has none (yet).
+    /// Total of each fiscal year of the CSV's header, one cell per row.
     years: BTreeMap<i32, Vec<Cell>>,
 }
 
@@ -85,53 +82,7 @@ impl Columns {
         self.project.len()
     }
 
-    /// Appends a row; `by_year` holds the totals it reports.
-    fn push(
-        &mut self,
-        project: String,
-        kind: Option<String>,
-        money: [Cell; 4],
-        error: Option<String>,
-        by_year: impl IntoIterator<Item = (i32, Cell)>,
-    ) {
-        let row = self.len();
-        self.project.push(project);
-        self.kind.push(kind);
-        for (col, v) in self.money.iter_mut().zip(money) {
-            col.push(v);
-        }
-        self.error.push(error);
-        for (year, total) in by_year {
-            let col = self.years.entry(year).or_default();
-            col.resize(row, Cell::Empty);
-            col.push(total);
-        }
-    }
-
-    fn push_summary(&mut self, s: Summary) {
-        let money = [
-            s.usage_fee,
-            s.midterm_total,
-            s.project_total,
-            s.project_total_with_vat,
-        ]
-        .map(Cell::of_decimal);
-        self.push(
-            s.project,
-            Some(s.kind.key().to_owned()),
-            money,
-            None,
-            s.by_year.into_iter().map(|(y, t)| (y, Cell::of_decimal(t))),
-        );
-    }
-
-    fn push_error(&mut self, project: String, error: String) {
-        let empty = [Cell::Empty, Cell::Empty, Cell::Empty, Cell::Empty];
-        self.push(project, None, empty, Some(error), []);
-    }
-
-    /// Appends the rows of a summary CSV written by the core (`cloud_tco::batch`). The year
-    /// columns of the CSV are filled alongside and joined to the others once, at the end.
+    /// Appends the rows of a summary CSV written by the core (`cloud_tco::batch`).
     fn read_csv(&mut self, bytes: &[u8]) -> Result<(), Error> {
         let bad = |e: csv::Error| Error::Report(format!("cannot read the batch summary: {e}"));
         let mut rdr = csv::ReaderBuilder::new().from_reader(bytes);
@@ -199,152 +150,314 @@ impl Columns {
         }
         Ok(())
     }
+}
 
-    /// The year columns as `cloud-tco batch` writes them: every year from the first to the last
-    /// that any row reports; a row that was planned has 0 where it reports nothing, a failed row
-    /// nothing at all.
-    fn finish_years(&mut self) {
-        let (Some(&lo), Some(&hi)) = (self.years.keys().next(), self.years.keys().next_back())
-        else {
-            return;
-        };
-        let rows = self.len();
-        for year in lo..=hi {
-            let col = self.years.entry(year).or_default();
-            col.resize(rows, Cell::Empty);
-            for (cell, error) in col.iter_mut().zip(&self.error) {
-                if *cell == Cell::Empty && error.is_none() {
-                    *cell = Cell::Int(0);
-                }
+/// `Decimal` objects of the whole numbers made last: an amount equal to one of the few before
+/// it (the same total in two columns of a row, the same fee in consecutive years) shares its
+/// (immutable) object for the cost of a few compares. 0, the most frequent amount, is always
+/// the one shared object. Only a handful are kept: dropping an old entry touches its object,
+/// which is cheap only while it is still in the processor's cache. It holds no GIL token, so
+/// that it can wait in a closure that runs with the GIL released.
+struct DecimalCache {
+    decimal: Py<PyType>,
+    /// `create_decimal` of a context with enough digits for any `i64`: the same `Decimal` as
+    /// `Decimal(v)` (no rounding happens), made a little faster.
+    create: Py<PyAny>,
+    zero: Py<PyAny>,
+    recent: [Option<(i64, Py<PyAny>)>; RECENT],
+    /// The entry of `recent` to replace next.
+    next: usize,
+}
+
+/// How many of the last `Decimal` objects [`DecimalCache`] keeps.
+const RECENT: usize = 8;
+
+impl DecimalCache {
+    fn new(py: Python<'_>) -> PyResult<Self> {
+        let decimal = decimal_type(py)?;
+        let context = py
+            .import("decimal")?
+            .getattr("Context")?
+            .call((), Some(&[("prec", 40)].into_py_dict(py)?))?;
+        Ok(DecimalCache {
+            decimal: decimal.clone().unbind(),
+            create: context.getattr("create_decimal")?.unbind(),
+            zero: decimal.call1((0,))?.unbind(),
+            recent: Default::default(),
+            next: 0,
+        })
+    }
+
+    /// `Decimal(v)`.
+    fn int(&mut self, py: Python<'_>, v: i64) -> PyResult<Py<PyAny>> {
+        if v == 0 {
+            return Ok(self.zero.clone_ref(py));
+        }
+        for (key, d) in self.recent.iter().flatten() {
+            if *key == v {
+                return Ok(d.clone_ref(py));
+            }
+        }
+        let d = self.create.bind(py).call1((v,))?.unbind();
+        self.recent[self.next] = Some((v, d.clone_ref(py)));
+        self.next = (self.next + 1) % RECENT;
+        Ok(d)
+    }
+
+    /// `Decimal(text)`.
+    fn text(&self, py: Python<'_>, text: &str) -> PyResult<Py<PyAny>> {
+        Ok(self.decimal.bind(py).call1((text,))?.unbind())
+    }
+
+    /// The `Decimal` of the core's text of a cell; `None` for an empty cell.
+    fn cell(&mut self, py: Python<'_>, cell: &Cell) -> PyResult<Option<Py<PyAny>>> {
+        Ok(match cell {
+            Cell::Empty => None,
+            Cell::Int(v) => Some(self.int(py, *v)?),
+            Cell::Text(text) => Some(self.text(py, text)?),
+        })
+    }
+
+    /// The `Decimal` with the value and exponent of `d` as the core writes it (`d.to_string()`
+    /// in its CSV): whole numbers through the cache, anything else from that text.
+    fn of(&mut self, py: Python<'_>, d: Decimal) -> PyResult<Py<PyAny>> {
+        match i64::try_from(d.mantissa()) {
+            Ok(v) if d.scale() == 0 && !(v == 0 && d.is_sign_negative()) => self.int(py, v),
+            _ => self.text(py, &d.to_string()),
+        }
+    }
+}
+
+/// The summary as the Python objects of its final columns, made row by row under the GIL as
+/// rows arrive; `None` is an empty cell. The year columns grow as rows report years;
+/// [`Frame::finish`] joins them into one span, fills in the cells no row reported, and hands
+/// every column to pandas as a NumPy array that takes over the column's vector: the objects are
+/// not copied nor touched again (at the end of a large batch, walking them all would cost as
+/// much again as making them, and serially).
+struct Frame {
+    project: Vec<Py<PyAny>>,
+    kind: Vec<Option<Py<PyAny>>>,
+    /// usage_fee, midterm_total, project_total, project_total_with_vat.
+    money: [Vec<Option<Py<PyAny>>>; 4],
+    error: Vec<Option<Py<PyAny>>>,
+    /// Whether a year the row does not report reads 0 (a planned row) rather than nothing (a
+    /// failed row).
+    planned: Vec<bool>,
+    /// The totals of each fiscal year from `first_year` on; a column stops at the last row that
+    /// reports the year (a year no row reports yet has an empty column).
+    years: VecDeque<Vec<Option<Py<PyAny>>>>,
+    first_year: i32,
+    decimals: DecimalCache,
+    /// Short texts (kinds) as shared `str` objects.
+    texts: HashMap<String, Py<PyAny>>,
+    /// `cloud_tco._batch`, imported while the core plans the first chunks.
+    module: Option<Py<PyModule>>,
+}
+
+impl Frame {
+    fn new(py: Python<'_>) -> PyResult<Self> {
+        Ok(Frame {
+            project: Vec::new(),
+            kind: Vec::new(),
+            money: Default::default(),
+            error: Vec::new(),
+            planned: Vec::new(),
+            years: VecDeque::new(),
+            first_year: 0,
+            decimals: DecimalCache::new(py)?,
+            texts: HashMap::new(),
+            module: None,
+        })
+    }
+
+    /// `cloud_tco._batch`, imported on first use (the first import of a module takes a little
+    /// while, better spent while the core plans).
+    fn module<'py>(&mut self, py: Python<'py>) -> PyResult<Bound<'py, PyModule>> {
+        if let Some(m) = &self.module {
+            return Ok(m.bind(py).clone());
+        }
+        let m = py.import("cloud_tco._batch")?;
+        self.module = Some(m.clone().unbind());
+        Ok(m)
+    }
+
+    fn len(&self) -> usize {
+        self.project.len()
+    }
+
+    /// A `str` shared by every equal short text.
+    fn short_text(&mut self, py: Python<'_>, text: &str) -> Py<PyAny> {
+        if let Some(s) = self.texts.get(text) {
+            return s.clone_ref(py);
+        }
+        let s = PyString::new(py, text).into_any().unbind();
+        self.texts.insert(text.to_owned(), s.clone_ref(py));
+        s
+    }
+
+    /// Appends a row without its year totals (see [`Frame::set_year`]).
+    fn push(
+        &mut self,
+        py: Python<'_>,
+        project: &str,
+        kind: Option<Py<PyAny>>,
+        money: [Option<Py<PyAny>>; 4],
+        error: Option<&str>,
+    ) {
+        self.project
+            .push(PyString::new(py, project).into_any().unbind());
+        self.kind.push(kind);
+        for (col, v) in self.money.iter_mut().zip(money) {
+            col.push(v);
+        }
+        self.planned.push(error.is_none());
+        self.error
+            .push(error.map(|e| PyString::new(py, e).into_any().unbind()));
+    }
+
+    /// Sets the total of `year` in the last row.
+    fn set_year(&mut self, year: i32, total: Py<PyAny>) {
+        let row = self.len() - 1;
+        if self.years.is_empty() {
+            self.first_year = year;
+        }
+        if year < self.first_year {
+            for _ in year..self.first_year {
+                self.years.push_front(Vec::new());
+            }
+            self.first_year = year;
+        }
+        let at = usize::try_from(i64::from(year) - i64::from(self.first_year))
+            .expect("year is not before the first year");
+        if at >= self.years.len() {
+            self.years.resize_with(at + 1, Vec::new);
+        }
+        let col = &mut self.years[at];
+        if col.len() < row {
+            col.resize_with(row, || None);
+        }
+        if col.len() == row {
+            col.push(Some(total));
+        } else {
+            // A year the summary lists twice: the last total wins, as in the CSV.
+            col[row] = Some(total);
+        }
+    }
+
+    /// A planned project under the name `project`.
+    fn push_summary(&mut self, py: Python<'_>, project: &str, s: &Summary) -> PyResult<()> {
+        let mut money: [Option<Py<PyAny>>; 4] = Default::default();
+        let amounts = [
+            s.usage_fee,
+            s.midterm_total,
+            s.project_total,
+            s.project_total_with_vat,
+        ];
+        for (cell, amount) in money.iter_mut().zip(amounts) {
+            *cell = Some(self.decimals.of(py, amount)?);
+        }
+        let kind = self.short_text(py, s.kind.key());
+        self.push(py, project, Some(kind), money, None);
+        for &(year, total) in &s.by_year {
+            let total = self.decimals.of(py, total)?;
+            self.set_year(year, total);
+        }
+        Ok(())
+    }
+
+    /// A project that could not be planned. An empty message is an empty cell, and the row then
+    /// reads 0 in every year, as the CSV reads back.
+    fn push_error(&mut self, py: Python<'_>, project: &str, error: &str) {
+        let error = Some(error).filter(|e| !e.is_empty());
+        self.push(py, project, None, Default::default(), error);
+    }
+
+    /// A row of the core's batch API.
+    fn push_row(&mut self, py: Python<'_>, (project, result): &SummaryRow) -> PyResult<()> {
+        match result {
+            Ok(s) => self.push_summary(py, project, s),
+            Err(e) => {
+                self.push_error(py, project, e);
+                Ok(())
             }
         }
     }
-}
 
-/// A cheap hasher for the `i64` keys of [`DecimalCache`] (a multiplicative mix).
-#[derive(Default)]
-struct IntHasher(u64);
-
-impl Hasher for IntHasher {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-    fn write(&mut self, bytes: &[u8]) {
-        for b in bytes {
-            self.0 = (self.0 ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3);
-        }
-    }
-    fn write_i64(&mut self, v: i64) {
-        self.0 = (v as u64 ^ (v as u64 >> 29)).wrapping_mul(0x9e37_79b9_7f4a_7c15);
-    }
-}
-
-/// `Decimal` objects of whole numbers already made: equal cells share one (immutable) object,
-/// which saves most of the conversion where amounts repeat (0 in every year outside a window).
-struct DecimalCache<'py> {
-    py: Python<'py>,
-    decimal: Bound<'py, PyType>,
-    by_int: HashMap<i64, Py<PyAny>, BuildHasherDefault<IntHasher>>,
-}
-
-/// At most this many cached `Decimal` objects.
-const CACHE_LIMIT: usize = 1 << 16;
-
-impl<'py> DecimalCache<'py> {
-    fn new(py: Python<'py>) -> PyResult<Self> {
-        Ok(DecimalCache {
-            py,
-            decimal: decimal_type(py)?.clone(),
-            by_int: HashMap::default(),
-        })
-    }
-
-    fn get(&mut self, cell: &Cell) -> PyResult<Py<PyAny>> {
-        let py = self.py;
-        Ok(match cell {
-            Cell::Empty => py.None(),
-            Cell::Text(text) => self.decimal.call1((&**text,))?.unbind(),
-            Cell::Int(v) => match self.by_int.get(v) {
-                Some(d) => d.clone_ref(py),
-                None => {
-                    let d = self.decimal.call1((*v,))?.unbind();
-                    if self.by_int.len() < CACHE_LIMIT {
-                        self.by_int.insert(*v, d.clone_ref(py));
-                    }
-                    d
+    /// The rows of a summary CSV read back.
+    fn push_columns(&mut self, py: Python<'_>, c: &Columns) -> PyResult<()> {
+        for i in 0..c.len() {
+            let kind = c.kind[i].as_deref().map(|k| self.short_text(py, k));
+            let mut money: [Option<Py<PyAny>>; 4] = Default::default();
+            for (cell, col) in money.iter_mut().zip(&c.money) {
+                *cell = self.decimals.cell(py, &col[i])?;
+            }
+            self.push(py, &c.project[i], kind, money, c.error[i].as_deref());
+            for (&year, cells) in &c.years {
+                if let Some(total) = self.decimals.cell(py, &cells[i])? {
+                    self.set_year(year, total);
                 }
-            },
-        })
-    }
-
-    fn column(&mut self, cells: &[Cell]) -> PyResult<Bound<'py, PyList>> {
-        let mut out: Vec<Py<PyAny>> = Vec::with_capacity(cells.len());
-        for cell in cells {
-            out.push(self.get(cell)?);
+            }
         }
-        PyList::new(self.py, out)
+        Ok(())
+    }
+
+    /// The DataFrame of `cloud_tco._batch.batch_frame`, with the year columns as
+    /// `cloud-tco batch` writes them: every year from the first to the last that any row
+    /// reports; a planned row has 0 where it reports nothing, a failed row nothing at all.
+    fn finish(mut self, py: Python<'_>, failed: usize) -> PyResult<Bound<'_, PyAny>> {
+        let module = self.module(py)?;
+        let rows = self.len();
+        let none = py.None();
+        let array = |cells: Vec<Py<PyAny>>| PyArray1::from_vec(py, cells);
+        let filled = |cells: Vec<Option<Py<PyAny>>>| {
+            array(
+                cells
+                    .into_iter()
+                    .map(|cell| cell.unwrap_or_else(|| none.clone_ref(py)))
+                    .collect(),
+            )
+        };
+        let data = PyList::empty(py);
+        let names = PyList::new(py, SUMMARY_COLUMNS)?;
+        data.append(array(self.project))?;
+        data.append(filled(self.kind))?;
+        for col in self.money {
+            data.append(filled(col))?;
+        }
+        data.append(filled(self.error))?;
+        let zero = &self.decimals.zero;
+        for (year, mut col) in (self.first_year..).zip(self.years) {
+            col.resize_with(rows, || None);
+            let cells = col
+                .into_iter()
+                .zip(&self.planned)
+                .map(|(cell, &planned)| match cell {
+                    Some(total) => total,
+                    None if planned => zero.clone_ref(py),
+                    None => none.clone_ref(py),
+                })
+                .collect();
+            names.append(year)?;
+            data.append(array(cells))?;
+        }
+        let attrs = PyDict::new(py);
+        attrs.set_item("projects", rows)?;
+        attrs.set_item("failed", failed)?;
+        module.call_method1("batch_frame", (data, names, attrs))
     }
 }
 
-/// A text column; equal texts share one `str` object (kinds repeat, errors are mostly empty).
-fn text_column<'py>(py: Python<'py>, cells: &[Option<String>]) -> PyResult<Bound<'py, PyList>> {
-    let mut shared: HashMap<&str, Py<PyAny>> = HashMap::new();
-    let mut out: Vec<Py<PyAny>> = Vec::with_capacity(cells.len());
-    for cell in cells {
-        out.push(match cell.as_deref() {
-            None => py.None(),
-            Some(t) if t.len() <= 16 => shared
-                .entry(t)
-                .or_insert_with(|| PyString::new(py, t).into_any().unbind())
-                .clone_ref(py),
-            Some(t) => PyString::new(py, t).into_any().unbind(),
-        });
-    }
-    PyList::new(py, out)
-}
-
-/// The DataFrame of `cloud_tco._frames.batch_frame` from the columns.
-fn frame<'py>(py: Python<'py>, mut c: Columns, failed: usize) -> PyResult<Bound<'py, PyAny>> {
-    c.finish_years();
-    let data = PyList::empty(py);
-    let mut cache = DecimalCache::new(py)?;
-    data.append(PyList::new(py, &c.project)?)?;
-    data.append(text_column(py, &c.kind)?)?;
-    for col in &c.money {
-        data.append(cache.column(col)?)?;
-    }
-    data.append(text_column(py, &c.error)?)?;
-    let names = PyList::empty(py);
-    for name in SUMMARY_COLUMNS {
-        names.append(name)?;
-    }
-    for (year, col) in &c.years {
-        names.append(*year)?;
-        data.append(cache.column(col)?)?;
-    }
-    let attrs = PyDict::new(py);
-    attrs.set_item("projects", c.len())?;
-    attrs.set_item("failed", failed)?;
-    py.import("cloud_tco._frames")?
-        .call_method1("batch_frame", (data, names, attrs))
-}
-
-/// A reader that checks for Ctrl-C every [`SLICE`] while the core reads its input with the GIL
-/// released: a `KeyboardInterrupt` makes the next read fail, which stops the core.
-struct Interruptible<R> {
+/// A reader that fails once `stop` is set: the Python side stopped the run (Ctrl-C, or an error
+/// while making its objects), and the core stops at its next read.
+struct Stoppable<'a, R> {
     inner: R,
-    checked: Instant,
-    interrupt: Option<PyErr>,
+    stop: &'a AtomicBool,
 }
 
-impl<R: Read> Read for Interruptible<R> {
+impl<R: Read> Read for Stoppable<'_, R> {
     fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
-        if self.interrupt.is_none() && self.checked.elapsed() >= SLICE {
-            self.checked = Instant::now();
-            self.interrupt = Python::attach(|py| py.check_signals().err());
-        }
-        if self.interrupt.is_some() {
-            return Err(std::io::Error::other("interrupted (KeyboardInterrupt)"));
+        if self.stop.load(Ordering::Relaxed) {
+            return Err(std::io::Error::other("stopped by the Python side"));
         }
         self.inner.read(buf)
     }
@@ -376,37 +489,79 @@ fn path_arg(obj: &Bound<'_, PyAny>, name: &str) -> PyResult<PathBuf> {
     })
 }
 
-/// JSON Lines: `run_jsonl` into a buffer, read back.
+/// JSON Lines: `summarize_jsonl` with the GIL released, on a thread of its own that reads the
+/// file and hands the rows over chunk by chunk, while this thread turns each chunk into the
+/// Python objects of the final columns (taking the GIL for that chunk only) and the pool plans
+/// the next chunks. The core never waits for Python: it reads and queues the next chunk at
+/// once. This thread checks for Ctrl-C with every chunk and at least every [`SLICE`].
 fn from_jsonl(
     py: Python<'_>,
     path: &Path,
     catalog: &Catalog,
     basis: Option<&PriceBasis>,
-    columns: &mut Columns,
+    frame: &mut Frame,
 ) -> PyResult<usize> {
     let source = path.display().to_string();
     let file = detached(py, || open(path, "projects"))?;
-    let mut reader = Interruptible {
-        inner: file,
-        checked: Instant::now(),
-        interrupt: None,
-    };
+    let stop = AtomicBool::new(false);
+    // Why this side stopped the run: Ctrl-C, or a failure to make a Python object.
+    let mut stopped: Option<PyErr> = None;
+    // The guard turns a panic on either thread into `CloudTcoError`, never a `PanicException`.
     let result = py.detach(|| {
-        guarded(|| {
-            let mut out = Vec::new();
-            let stats =
-                cloud_tco::batch::run_jsonl(&mut reader, Some(&source), catalog, basis, &mut out)?;
-            let mut parsed = Columns::default();
-            parsed.read_csv(&out)?;
-            Ok((stats, parsed))
+        guarded_any(|| {
+            std::thread::scope(|scope| {
+                // Two chunks may wait here: the core goes on while a chunk is being converted,
+                // and memory stays bounded.
+                let (tx, rx) = mpsc::sync_channel::<Vec<SummaryRow>>(2);
+                let reader = Stoppable {
+                    inner: file,
+                    stop: &stop,
+                };
+                let source = &source;
+                let core = scope.spawn(move || {
+                    guarded(|| {
+                        let take = |rows| {
+                            tx.send(rows)
+                                .map_err(|_| Error::Report("stopped by the Python side".into()))
+                        };
+                        cloud_tco::batch::summarize_jsonl(
+                            reader,
+                            Some(source),
+                            catalog,
+                            basis,
+                            take,
+                        )
+                    })
+                });
+                loop {
+                    let outcome = match rx.recv_timeout(SLICE) {
+                        Ok(rows) => Python::attach(|py| -> PyResult<()> {
+                            py.check_signals()?;
+                            frame.module(py)?;
+                            rows.iter().try_for_each(|row| frame.push_row(py, row))
+                        }),
+                        Err(RecvTimeoutError::Timeout) => Python::attach(|py| py.check_signals()),
+                        Err(RecvTimeoutError::Disconnected) => break,
+                    };
+                    if let Err(e) = outcome {
+                        stopped = Some(e);
+                        stop.store(true, Ordering::Relaxed);
+                        break;
+                    }
+                }
+                // A chunk the core is still sending now fails, which stops it.
+                drop(rx);
+                core.join().unwrap_or_else(|_| {
+                    Err(Fault::Panic("the batch thread stopped unexpectedly".into()))
+                })
+            })
         })
     });
-    if let Some(interrupt) = reader.interrupt.take() {
-        return Err(interrupt);
+    if let Some(e) = stopped {
+        return Err(e);
     }
     py.check_signals()?;
-    let (stats, parsed) = result.map_err(|f| f.into_pyerr(py))?;
-    *columns = parsed;
+    let stats = result.map_err(|f| f.into_pyerr(py))?;
     Ok(stats.failed)
 }
 
@@ -418,7 +573,7 @@ fn from_inventory(
     resources: &Path,
     catalog: &Catalog,
     basis: Option<&PriceBasis>,
-    columns: &mut Columns,
+    frame: &mut Frame,
 ) -> PyResult<usize> {
     let inventory: Vec<InventorySystem> = detached(py, || {
         let s = open(systems, "systems")?;
@@ -436,12 +591,14 @@ fn from_inventory(
     while rest.peek().is_some() {
         let slice: Vec<InventorySystem> = rest.by_ref().take(chunk).collect();
         let started = Instant::now();
-        let stats = detached(py, || {
+        let (stats, columns) = detached(py, || {
             let mut out = Vec::new();
             let stats = cloud_tco::batch::run_inventory(slice, catalog, basis, &mut out)?;
+            let mut columns = Columns::default();
             columns.read_csv(&out)?;
-            Ok(stats)
+            Ok((stats, columns))
         })?;
+        frame.push_columns(py, &columns)?;
         failed += stats.failed;
         let took = started.elapsed();
         if took < SLICE / 2 {
@@ -459,7 +616,7 @@ fn from_projects(
     projects: &Bound<'_, PyAny>,
     catalog: &Catalog,
     basis: Option<&PriceBasis>,
-    columns: &mut Columns,
+    frame: &mut Frame,
 ) -> PyResult<usize> {
     let items = crate::plan::project_list(
         projects,
@@ -472,7 +629,7 @@ fn from_projects(
     let mut failed = 0;
     for (i, (result, project)) in results.into_iter().zip(&inputs).enumerate() {
         match result {
-            Ok(summary) => columns.push_summary(summary),
+            Ok(summary) => frame.push_summary(py, &summary.project, &summary)?,
             Err(fault) => {
                 failed += 1;
                 let message = match fault {
@@ -482,7 +639,7 @@ fn from_projects(
                         "internal error in cloud-tco ({text}); this is a bug, please report it with the input that caused it"
                     ),
                 };
-                columns.push_error(project.name.clone(), format!("projects[{i}]: {message}"));
+                frame.push_error(py, &project.name, &format!("projects[{i}]: {message}"));
             }
         }
     }
@@ -521,21 +678,21 @@ pub fn batch<'py>(
     let catalog = catalog.get();
     let basis = guarded(|| parse_basis(basis.as_deref())).map_err(|f| f.into_pyerr(py))?;
     let basis = basis.as_ref();
-    let mut columns = Columns::default();
+    let mut frame = Frame::new(py)?;
     let failed = match (projects, systems, resources) {
         (Some(p), None, None) => {
             let is_path = p.is_instance_of::<PyString>()
                 || p.is_instance(&py.import("os")?.getattr("PathLike")?)?;
             if is_path {
                 let path = path_arg(p, "projects")?;
-                from_jsonl(py, &path, catalog, basis, &mut columns)?
+                from_jsonl(py, &path, catalog, basis, &mut frame)?
             } else {
-                from_projects(py, p, catalog, basis, &mut columns)?
+                from_projects(py, p, catalog, basis, &mut frame)?
             }
         }
         (None, Some(s), Some(r)) => {
             let (s, r) = (path_arg(s, "systems")?, path_arg(r, "resources")?);
-            from_inventory(py, &s, &r, catalog, basis, &mut columns)?
+            from_inventory(py, &s, &r, catalog, basis, &mut frame)?
         }
         (None, None, None) => {
             return Err(PyTypeError::new_err(
@@ -553,5 +710,5 @@ pub fn batch<'py>(
             ))
         }
     };
-    frame(py, columns, failed)
+    frame.finish(py, failed)
 }

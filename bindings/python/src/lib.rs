@@ -10,7 +10,7 @@
 //! Layout (after huggingface/tokenizers' `bindings/python`): one Rust module per Python class,
 //! wrappers named `PyCatalog`, `PyProject`, `PyPlan`, `PyTco`, `PySlaResult` that Python sees as
 //! `Catalog`, `Project`, `Plan`, `Tco`, `SlaResult`; `batch` has its own module. DataFrames, HTML and charts are built by the private Python modules of the package
-//! (`cloud_tco._frames`, `cloud_tco._plot`) from data this crate hands over.
+//! (`cloud_tco._frames`, `cloud_tco._batch`, `cloud_tco._plot`) from data this crate hands over.
 //!
 //! Every entry point runs the core inside `errors::guarded`: core errors become the exception
 //! classes of `cloud_tco._errors`, and a panic becomes `CloudTcoError` ("internal error"), never a

@@ -48,7 +48,8 @@ def assert_same_as_cli(df: pd.DataFrame, cli_csv: str) -> None:
     assert len(df) == len(expected)
     for column in df.columns:
         ours = [None if v is None else str(v) for v in df[column]]
-        theirs = [None if v == "" else v for v in expected[str(column)]]
+        # A project's name is text even when empty; any other empty cell is None.
+        theirs = [None if v == "" and column != "project" else v for v in expected[str(column)]]
         assert ours == theirs, column
     for column in df.columns[2:]:
         if column != "error":
@@ -143,6 +144,88 @@ def test_jsonl_rows_are_the_plans(jsonl: Path) -> None:
         assert row["project_total_with_vat"] == t["project_total_with_vat"]
         for year, amounts in t["by_year"].items():
             assert row[year] == amounts["total"]
+
+
+def mixed_lines(good: list[dict[str, Any]], count: int) -> list[str]:
+    """`count` lines of projects over many fiscal years, with failures among them: the first line
+    fails (no year is known yet), later ones are bad JSON, bad fields or unpriceable servers;
+    names that need quoting in a CSV; and years that join the span only after a few thousand
+    rows, below and above the earlier ones."""
+    lines = []
+    for i in range(count):
+        d = json.loads(json.dumps(good[i % len(good)]))
+        d["name"] = f"system {i}"
+        if i % 97 == 5:
+            d["name"] = f'system, "{i}"\nsecond line'
+        if i == 2:
+            d["name"] = ""
+        year = 2030 + i % 3 if i < count // 2 else 2022 + i % 19
+        delta = year - int(d["budget_year"])
+        d["budget_year"] = year
+        d["service_start"] = f"{year}-{1 + i % 12:02d}-{1 + i % 28:02d}"
+        d["usage_years"] = (3, 5, 7, 10)[i % 4]
+        for cost in d.get("costs", []):
+            if "year" in cost:
+                cost["year"] += delta
+        if i % 307 == 7:
+            d["budget_year"] = "soon"
+        if i % 401 == 11:
+            d["servers"] = [{"name": "huge", "vcpu": 100_000, "memory_gb": 4}]
+        line = json.dumps(d, ensure_ascii=False, default=to_json_value)
+        if i == 0 or i % 211 == 3:
+            line = "{not json, " + line
+        lines.append(line)
+        if i % 500 == 499:
+            lines.append("")
+    return lines
+
+
+@pytest.fixture(scope="module")
+def mixed_jsonl(jsonl: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    good = [json.loads(line) for line in jsonl.read_text(encoding="utf-8").splitlines()
+            if line and "잘못된" not in line]
+    path = tmp_path_factory.mktemp("mixed") / "mixed.jsonl"
+    path.write_text("\n".join(mixed_lines(good, 4500)) + "\n", encoding="utf-8")
+    return path
+
+
+def test_many_chunks_match_cli(cli: Path, mixed_jsonl: Path) -> None:
+    """Rows come from the core chunk by chunk (1024 at a time): several chunks, failures in
+    them, and fiscal years that appear only in later chunks give exactly the CLI's summary."""
+    run = run_cli(cli, "batch", "--projects", str(mixed_jsonl))
+    assert run.returncode == 2, run.stderr
+    df = cloud_tco.batch(mixed_jsonl)
+    assert_same_as_cli(df, run.stdout)
+    expected = cli_frame(run.stdout)
+    assert len(df) == 4500 > 4 * 1024
+    failed = int((expected["error"] != "").sum())
+    assert df.attrs == {"projects": 4500, "failed": failed}
+    assert 20 < failed < 200
+    assert df["error"].iloc[0] is not None and df["kind"].iloc[0] is None
+    # The span of years grew after the first chunks, both ways.
+    years = [c for c in df.columns if isinstance(c, int)]
+    assert years == list(range(years[0], years[-1] + 1))
+    first_report = {y: (df[y].notna() & (df[y] != 0)).idxmax() for y in (years[0], years[-1])}
+    assert min(first_report.values()) > 2 * 1024, first_report
+    # A planned row reads Decimal 0 in the years it does not report, a failed row None; the
+    # zeros are one shared object.
+    ok = df["error"].isna()
+    assert all(isinstance(v, Decimal) for y in years for v in df.loc[ok, y])
+    assert all(v is None for y in years for v in df.loc[~ok, y])
+    zeros = {id(v) for y in years for v in df.loc[ok, y] if v == 0}
+    assert len(zeros) == 1
+    assert df.dtypes.iloc[2:].eq(object).all()
+
+
+def test_an_unreadable_line_after_many_chunks_raises(mixed_jsonl: Path, tmp_path: Path) -> None:
+    """A line that is not UTF-8, after rows of several chunks were already made, stops the whole
+    batch with the core's message, as the command line does; no partial frame."""
+    lines = mixed_jsonl.read_bytes().splitlines()
+    lines.insert(3500, b'{"name": "\xff"}')
+    path = tmp_path / "unreadable.jsonl"
+    path.write_bytes(b"\n".join(lines) + b"\n")
+    with pytest.raises(cloud_tco.ReportError, match=r"line 3501: stream did not contain valid UTF-8"):
+        cloud_tco.batch(path)
 
 
 # ---------------------------------------------------------------------------------------------

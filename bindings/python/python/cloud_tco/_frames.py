@@ -469,30 +469,3 @@ def sla_html(result: Any) -> str:
     )
     title = f"<p><strong>서비스수준 평가 (SLA)</strong> — {' · '.join(info)}</p>"
     return f'<div class="cloud-tco-sla">{title}{frame_html}{rule}{summary}</div>'
-
-
-# ---------------------------------------------------------------------------------------------
-# Batch summary
-# ---------------------------------------------------------------------------------------------
-
-
-def batch_frame(
-    data: Sequence[Sequence[Any]], columns: Sequence[Any], attrs: Mapping[str, Any]
-) -> pd.DataFrame:
-    """The summary of ``cloud-tco batch``: whole columns from the extension, no per-row work.
-
-    ``project`` gets pandas' own text dtype; every other column is ``object`` so that ``None``
-    (an empty cell) and ``Decimal`` stay as they are.
-    """
-    import numpy as np
-
-    arrays = {}
-    for i, (name, values) in enumerate(zip(columns, data)):
-        # np.fromiter copies the pointers; np.array would look into every Decimal. An explicit
-        # object dtype keeps pandas from turning text with None into its string dtype (NaN).
-        array = np.fromiter(values, dtype=object, count=len(values))
-        arrays[name] = pd.Series(array) if i == 0 else pd.Series(array, dtype=object, copy=False)
-    df = pd.DataFrame(arrays, copy=False)
-    df.columns = pd.Index(list(columns), dtype=object)
-    df.attrs.update(attrs)
-    return df
