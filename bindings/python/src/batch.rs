@@ -15,16 +15,17 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{self, RecvTimeoutError};
 use std::time::Instant;
 
-use cloud_tco::batch::{Summary, SummaryRow, SUMMARY_COLUMNS};
+use cloud_tco::batch::{PlannerPool, Summary, SummaryRow, SUMMARY_COLUMNS};
 use cloud_tco::inventory::{read_inventory, InventorySystem};
 use cloud_tco::{Catalog, Decimal, Error, Location, PriceBasis, Project, ProjectError};
 use numpy::PyArray1;
 use pyo3::exceptions::{PyTypeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::types::{IntoPyDict, PyDict, PyList, PyString, PyType};
+use rayon::prelude::*;
 
 use crate::convert::{decimal_type, opt_str_arg, type_name};
-use crate::errors::{detached, detached_map, guarded, guarded_any, Fault, SLICE};
+use crate::errors::{detached, guarded, guarded_any, Fault, SLICE};
 use crate::plan::{catalog_arg, parse_basis};
 
 /// One money cell of a summary CSV: empty, a whole number of won (almost always), or other
@@ -623,27 +624,101 @@ fn from_projects(
         "a list of Project, or the path of a JSON Lines file",
     )?;
     let inputs: Vec<&Project> = items.iter().map(|p| &p.get().inner).collect();
-    let results: Vec<Result<Summary, Fault>> = detached_map(py, &inputs, |project| {
-        guarded(|| cloud_tco::plan(project, catalog, basis).map(|plan| Summary::of(&plan)))
-    })?;
+    // One planner per thread: each reuses the prices it has combined, and only totals are made.
+    let pool = PlannerPool::new(catalog, basis);
+    let stop = AtomicBool::new(false);
+    // Why this side stopped the run: Ctrl-C, or a failure to make a Python object.
+    let mut stopped: Option<PyErr> = None;
     let mut failed = 0;
-    for (i, (result, project)) in results.into_iter().zip(&inputs).enumerate() {
-        match result {
-            Ok(summary) => frame.push_summary(py, &summary.project, &summary)?,
-            Err(fault) => {
-                failed += 1;
-                let message = match fault {
-                    Fault::Core(e) => e.to_string(),
-                    Fault::Sla(e) => e.to_string(),
-                    Fault::Panic(text) => format!(
-                        "internal error in cloud-tco ({text}); this is a bug, please report it with the input that caused it"
-                    ),
-                };
-                frame.push_error(py, &project.name, &format!("projects[{i}]: {message}"));
-            }
-        }
+    // As for JSON Lines: the core plans chunk after chunk on its own thread while this one makes
+    // the Python objects of the chunks it has finished.
+    let result = py.detach(|| {
+        guarded_any(|| {
+            std::thread::scope(|scope| {
+                let (tx, rx) = mpsc::sync_channel::<Vec<Result<Summary, Fault>>>(2);
+                let (inputs, pool, stop) = (&inputs, &pool, &stop);
+                let core = scope.spawn(move || {
+                    for chunk in inputs.chunks(PROJECT_CHUNK) {
+                        if stop.load(Ordering::Relaxed) {
+                            break;
+                        }
+                        let rows = chunk
+                            .par_iter()
+                            .map(|project| {
+                                guarded(|| {
+                                    let totals = pool.with(|planner| planner.totals(project))?;
+                                    let name = project.name.clone();
+                                    Ok(Summary::of_totals(name, project.kind, &totals))
+                                })
+                            })
+                            .collect();
+                        if tx.send(rows).is_err() {
+                            break;
+                        }
+                    }
+                });
+                let mut index = 0;
+                loop {
+                    let outcome = match rx.recv_timeout(SLICE) {
+                        Ok(rows) => Python::attach(|py| -> PyResult<()> {
+                            py.check_signals()?;
+                            frame.module(py)?;
+                            for row in rows {
+                                match row {
+                                    Ok(summary) => {
+                                        frame.push_summary(py, &summary.project, &summary)?
+                                    }
+                                    Err(fault) => {
+                                        failed += 1;
+                                        let message = fault_message(fault);
+                                        let project = &inputs[index].name;
+                                        frame.push_error(
+                                            py,
+                                            project,
+                                            &format!("projects[{index}]: {message}"),
+                                        );
+                                    }
+                                }
+                                index += 1;
+                            }
+                            Ok(())
+                        }),
+                        Err(RecvTimeoutError::Timeout) => Python::attach(|py| py.check_signals()),
+                        Err(RecvTimeoutError::Disconnected) => break,
+                    };
+                    if let Err(e) = outcome {
+                        stopped = Some(e);
+                        stop.store(true, Ordering::Relaxed);
+                        break;
+                    }
+                }
+                // A chunk the core is still sending now fails, which stops it.
+                drop(rx);
+                core.join()
+                    .map_err(|_| Fault::Panic("the batch thread stopped unexpectedly".into()))
+            })
+        })
+    });
+    if let Some(e) = stopped {
+        return Err(e);
     }
+    py.check_signals()?;
+    result.map_err(|f| f.into_pyerr(py))?;
     Ok(failed)
+}
+
+/// Projects planned together by [`from_projects`] before their rows are made.
+const PROJECT_CHUNK: usize = 1024;
+
+/// The message of a project that could not be planned, as its `error` cell shows it.
+fn fault_message(fault: Fault) -> String {
+    match fault {
+        Fault::Core(e) => e.to_string(),
+        Fault::Sla(e) => e.to_string(),
+        Fault::Panic(text) => format!(
+            "internal error in cloud-tco ({text}); this is a bug, please report it with the input that caused it"
+        ),
+    }
 }
 
 /// Reprices many projects into the summary of `cloud-tco batch`, on every core with the GIL

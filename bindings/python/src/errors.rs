@@ -7,14 +7,13 @@
 //! and be read by type checkers like any other Python class.
 
 use std::panic::{catch_unwind, AssertUnwindSafe};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use cloud_tco::sla::SlaError;
 use cloud_tco::{Error, PricingError, Problem};
 use pyo3::prelude::*;
 use pyo3::type_object::PyTypeInfo;
 use pyo3::types::{PyDict, PyList};
-use rayon::prelude::*;
 
 /// The exception classes of `cloud_tco/_errors.py`.
 mod exc {
@@ -97,38 +96,6 @@ where
 /// How long the core works between two checks for Ctrl-C in the long calls (`plan_many`,
 /// `batch`).
 pub(crate) const SLICE: Duration = Duration::from_millis(50);
-
-/// Maps `f` over `items` on every core (rayon) with the GIL released, in slices of about
-/// [`SLICE`] between which Ctrl-C is checked: a `KeyboardInterrupt` stops the work promptly.
-/// Results keep the input order. `f` must not panic across the boundary: wrap core calls in
-/// [`guarded`].
-pub(crate) fn detached_map<T, R, F>(py: Python<'_>, items: &[T], f: F) -> PyResult<Vec<R>>
-where
-    T: Sync,
-    R: Send,
-    F: Fn(&T) -> R + Sync,
-{
-    let mut out = Vec::with_capacity(items.len());
-    // Start with one item per thread, then size the slices to take about SLICE each.
-    let mut chunk = rayon::current_num_threads().max(1);
-    let mut next = 0;
-    while next < items.len() {
-        let end = next.saturating_add(chunk).min(items.len());
-        let slice = &items[next..end];
-        let started = Instant::now();
-        let done: Vec<R> = py.detach(|| slice.par_iter().map(&f).collect());
-        let took = started.elapsed();
-        py.check_signals()?;
-        out.extend(done);
-        next = end;
-        if took < SLICE / 2 {
-            chunk = chunk.saturating_mul(2);
-        } else if took > SLICE * 2 && chunk > 1 {
-            chunk /= 2;
-        }
-    }
-    Ok(out)
-}
 
 impl Fault {
     /// The Python exception for this fault.

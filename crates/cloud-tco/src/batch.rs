@@ -77,31 +77,49 @@ pub fn plan_many(
     catalog: &Catalog,
     basis: Option<&PriceBasis>,
 ) -> Vec<Result<Plan, Error>> {
-    let planners = Planners::new(catalog, basis);
+    let planners = PlannerPool::new(catalog, basis);
     projects
         .par_iter()
         .map(|p| planners.with(|planner| planner.plan(p)))
         .collect()
 }
 
-/// One [`Planner`] per thread of the pool: each thread reuses the prices it has combined,
-/// without sharing them (or their reference counts) with another thread. The lock is only
-/// ever taken by its own thread, so it is never contended.
-struct Planners<'c> {
+/// One [`Planner`] per thread of rayon's pool, for planning many projects in parallel: each
+/// thread reuses the prices it has combined, without sharing them (or their reference
+/// counts) with another thread. Each planner's lock is only ever taken by its own thread, so
+/// it is never contended.
+///
+/// ```
+/// use cloud_tco::batch::PlannerPool;
+/// use cloud_tco::{Catalog, Project};
+/// use rayon::prelude::*;
+/// let text = "kind = \"new\"\nbudget_year = 2027\nservice_start = \"2027-01-01\"\n[[servers]]\nvcpu = 2\nmemory_gb = 4\n";
+/// let projects = vec![Project::from_toml_str(text).unwrap(); 8];
+/// let catalog = Catalog::embedded();
+/// let pool = PlannerPool::new(&catalog, None);
+/// let totals: Vec<_> = projects
+///     .par_iter()
+///     .map(|p| pool.with(|planner| planner.totals(p)))
+///     .collect();
+/// assert!(totals.iter().all(|t| t.as_ref().unwrap().project_total > cloud_tco::Decimal::ZERO));
+/// ```
+pub struct PlannerPool<'c> {
     /// One per pool thread, then one for a caller outside the pool.
     slots: Vec<Mutex<Planner<'c>>>,
 }
 
-impl<'c> Planners<'c> {
-    fn new(catalog: &'c Catalog, basis: Option<&PriceBasis>) -> Planners<'c> {
+impl<'c> PlannerPool<'c> {
+    /// Planners over `catalog`; `basis` overrides each project's own (see
+    /// [`Planner::with_basis`]).
+    pub fn new(catalog: &'c Catalog, basis: Option<&PriceBasis>) -> PlannerPool<'c> {
         let slots = (0..=rayon::current_num_threads())
             .map(|_| Mutex::new(Planner::new(catalog).with_basis(basis.cloned())))
             .collect();
-        Planners { slots }
+        PlannerPool { slots }
     }
 
-    /// Runs `f` with the calling thread's planner.
-    fn with<R>(&self, f: impl FnOnce(&mut Planner<'c>) -> R) -> R {
+    /// Runs `f` with the calling thread's planner (a caller outside the pool shares one).
+    pub fn with<R>(&self, f: impl FnOnce(&mut Planner<'c>) -> R) -> R {
         let outside = self.slots.len() - 1;
         let slot = rayon::current_thread_index()
             .filter(|&i| i < outside)
@@ -169,7 +187,7 @@ pub fn run_jsonl<R: Read, W: Write>(
     basis: Option<&PriceBasis>,
     output: W,
 ) -> Result<BatchStats, Error> {
-    let planners = Planners::new(catalog, basis);
+    let planners = PlannerPool::new(catalog, basis);
     run_items(
         jsonl_lines(input, source),
         |(n, text)| planners.with(|planner| plan_line(text, *n, source, planner)),
@@ -206,7 +224,7 @@ pub fn run_inventory<W: Write>(
     basis: Option<&PriceBasis>,
     output: W,
 ) -> Result<BatchStats, Error> {
-    let planners = Planners::new(catalog, basis);
+    let planners = PlannerPool::new(catalog, basis);
     run_items(
         systems.into_iter().map(Ok),
         |s: &InventorySystem| match &s.project {
@@ -356,7 +374,7 @@ pub fn summarize_jsonl<R: Read>(
     basis: Option<&PriceBasis>,
     mut take: impl FnMut(Vec<SummaryRow>) -> Result<(), Error>,
 ) -> Result<BatchStats, Error> {
-    let planners = Planners::new(catalog, basis);
+    let planners = PlannerPool::new(catalog, basis);
     let mut stats = BatchStats::default();
     pipeline(
         jsonl_lines(input, source),
@@ -847,7 +865,7 @@ mod tests {
 
     fn run(jsonl: &str, chunk: usize) -> (BatchStats, Vec<u8>) {
         let catalog = Catalog::embedded();
-        let planners = Planners::new(&catalog, None);
+        let planners = PlannerPool::new(&catalog, None);
         let plan_one = |(n, text): &(usize, String)| {
             planners.with(|planner| plan_line(text, *n, Some("a.jsonl"), planner))
         };
@@ -866,7 +884,7 @@ mod tests {
     fn jsonl_output_matches_the_reference_for_every_chunk_size() {
         let jsonl = mixed_jsonl();
         let catalog = Catalog::embedded();
-        let planners = Planners::new(&catalog, None);
+        let planners = PlannerPool::new(&catalog, None);
         let plan_one = |(n, text): &(usize, String)| {
             planners.with(|planner| plan_line(text, *n, Some("a.jsonl"), planner))
         };
