@@ -534,24 +534,10 @@ fn from_jsonl(
                         )
                     })
                 });
-                loop {
-                    let outcome = match rx.recv_timeout(SLICE) {
-                        Ok(rows) => Python::attach(|py| -> PyResult<()> {
-                            py.check_signals()?;
-                            frame.module(py)?;
-                            rows.iter().try_for_each(|row| frame.push_row(py, row))
-                        }),
-                        Err(RecvTimeoutError::Timeout) => Python::attach(|py| py.check_signals()),
-                        Err(RecvTimeoutError::Disconnected) => break,
-                    };
-                    if let Err(e) = outcome {
-                        stopped = Some(e);
-                        stop.store(true, Ordering::Relaxed);
-                        break;
-                    }
-                }
-                // A chunk the core is still sending now fails, which stops it.
-                drop(rx);
+                stopped = take_chunks(rx, &stop, |py, rows| {
+                    frame.module(py)?;
+                    rows.iter().try_for_each(|row| frame.push_row(py, row))
+                });
                 core.join().unwrap_or_else(|_| {
                     Err(Fault::Panic("the batch thread stopped unexpectedly".into()))
                 })
@@ -658,42 +644,26 @@ fn from_projects(
                     }
                 });
                 let mut index = 0;
-                loop {
-                    let outcome = match rx.recv_timeout(SLICE) {
-                        Ok(rows) => Python::attach(|py| -> PyResult<()> {
-                            py.check_signals()?;
-                            frame.module(py)?;
-                            for row in rows {
-                                match row {
-                                    Ok(summary) => {
-                                        frame.push_summary(py, &summary.project, &summary)?
-                                    }
-                                    Err(fault) => {
-                                        failed += 1;
-                                        let message = fault_message(fault);
-                                        let project = &inputs[index].name;
-                                        frame.push_error(
-                                            py,
-                                            project,
-                                            &format!("projects[{index}]: {message}"),
-                                        );
-                                    }
-                                }
-                                index += 1;
+                stopped = take_chunks(rx, stop, |py, rows| {
+                    frame.module(py)?;
+                    for row in rows {
+                        match row {
+                            Ok(summary) => frame.push_summary(py, &summary.project, &summary)?,
+                            Err(fault) => {
+                                failed += 1;
+                                let message = fault_message(fault);
+                                let project = &inputs[index].name;
+                                frame.push_error(
+                                    py,
+                                    project,
+                                    &format!("projects[{index}]: {message}"),
+                                );
                             }
-                            Ok(())
-                        }),
-                        Err(RecvTimeoutError::Timeout) => Python::attach(|py| py.check_signals()),
-                        Err(RecvTimeoutError::Disconnected) => break,
-                    };
-                    if let Err(e) = outcome {
-                        stopped = Some(e);
-                        stop.store(true, Ordering::Relaxed);
-                        break;
+                        }
+                        index += 1;
                     }
-                }
-                // A chunk the core is still sending now fails, which stops it.
-                drop(rx);
+                    Ok(())
+                });
                 core.join()
                     .map_err(|_| Fault::Panic("the batch thread stopped unexpectedly".into()))
             })
@@ -705,6 +675,31 @@ fn from_projects(
     py.check_signals()?;
     result.map_err(|f| f.into_pyerr(py))?;
     Ok(failed)
+}
+
+/// Takes the chunks the core thread sends, in order, and hands each to `each` with the GIL
+/// held (Ctrl-C is checked at least every [`SLICE`]). On an error — Ctrl-C, or a failure to
+/// make a Python object — it raises `stop` and returns the error; `rx` is dropped on return,
+/// so the core's next send fails, which stops it.
+fn take_chunks<T>(
+    rx: mpsc::Receiver<T>,
+    stop: &AtomicBool,
+    mut each: impl FnMut(Python<'_>, T) -> PyResult<()>,
+) -> Option<PyErr> {
+    loop {
+        let outcome = match rx.recv_timeout(SLICE) {
+            Ok(chunk) => Python::attach(|py| {
+                py.check_signals()?;
+                each(py, chunk)
+            }),
+            Err(RecvTimeoutError::Timeout) => Python::attach(|py| py.check_signals()),
+            Err(RecvTimeoutError::Disconnected) => return None,
+        };
+        if let Err(e) = outcome {
+            stop.store(true, Ordering::Relaxed);
+            return Some(e);
+        }
+    }
 }
 
 /// Projects planned together by [`from_projects`] before their rows are made.
