@@ -27,7 +27,7 @@ shared, and the minimum is the least disturbed.
 Agreement = share of projects whose usage fee, project total and project total with VAT all
 equal cloud-tco's to the won. (c) must agree 100 %; the script exits with status 1 if it does not.
 
-    /work/main/.venv/bin/python benches/compare_python.py --n 20000
+    .venv/bin/python benches/compare_python.py --n 20000 --repeat 5   # .venv: made by bindings/python/run-tests.sh
 """
 
 from __future__ import annotations
