@@ -332,22 +332,14 @@ def big_jsonl(jsonl: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
-def test_jsonl_speed_is_the_cores(cli: Path, big_jsonl: Path, tmp_path: Path) -> None:
-    """The DataFrame costs little beside the core's own work: the best of three runs, taken in
-    turns with the command line's, is within a margin of its best (the margin absorbs a busy
-    machine, not a per-row Python conversion, which would cost several times more)."""
+def test_a_large_jsonl_equals_the_command_line(cli: Path, big_jsonl: Path, tmp_path: Path) -> None:
+    """6,000 rows with amounts that differ from row to row (how long it takes against the
+    command line is measured by benches/compare_python.py, not here)."""
     out = tmp_path / "summary.csv"
-    df = cloud_tco.batch(big_jsonl)  # warm: pandas imported, file cached
-    cli_times, our_times = [], []
-    for _ in range(3):
-        start = time.perf_counter()
-        subprocess.run([str(cli), "batch", "--projects", str(big_jsonl), "-o", str(out)], check=False)
-        cli_times.append(time.perf_counter() - start)
-        start = time.perf_counter()
-        cloud_tco.batch(big_jsonl)
-        our_times.append(time.perf_counter() - start)
+    subprocess.run([str(cli), "batch", "--projects", str(big_jsonl), "-o", str(out)], check=False)
+    df = cloud_tco.batch(big_jsonl)
+    assert len(df) == 6000
     assert_same_as_cli(df, out.read_text(encoding="utf-8"))
-    assert min(our_times) < min(cli_times) * 1.5 + 0.05, (our_times, cli_times)
 
 
 def test_batch_releases_the_gil(big_jsonl: Path) -> None:
