@@ -5,11 +5,13 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use chrono::Datelike;
+use cloud_tco::batch::PlannerPool;
 use cloud_tco::report::{self, Lang, MoneyUnit};
 use cloud_tco::{Catalog, Error, Plan, PriceBasis, Project};
 use pyo3::exceptions::{PyTypeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList};
+use rayon::prelude::*;
 
 use crate::catalog::PyCatalog;
 use crate::convert::{
@@ -368,8 +370,9 @@ pub fn plan(
     Ok(PyPlan { inner })
 }
 
-/// Prices many projects against one catalog with the GIL released, checking for Ctrl-C every
-/// 50 ms (a `KeyboardInterrupt` stops the batch promptly).
+/// Prices many projects against one catalog on every core with the GIL released, checking for
+/// Ctrl-C every 50 ms or so (a `KeyboardInterrupt` stops the batch promptly); plans come back
+/// in input order.
 ///
 /// `errors="raise"` (default) raises the first project's error, noting its index;
 /// `errors="collect"` returns the exception in that project's place instead.
@@ -403,22 +406,27 @@ pub fn plan_many<'py>(
     let basis = guarded(|| parse_basis(basis.as_deref())).map_err(|f| f.into_pyerr(py))?;
 
     let out = PyList::empty(py);
+    // Every core, one planner per thread; slices sized to take about SLICE, between which
+    // Ctrl-C is checked. A slice past a failure that raises is wasted work, nothing more.
+    let pool = PlannerPool::new(catalog, basis.as_ref());
+    let mut chunk = rayon::current_num_threads().max(1);
     let mut next = 0;
     while next < inputs.len() {
+        let end = next.saturating_add(chunk).min(inputs.len());
+        let started = Instant::now();
         let slice: Vec<Result<Plan, Fault>> = py.detach(|| {
-            let start = Instant::now();
-            let mut done = Vec::new();
-            for project in &inputs[next..] {
-                let result = guarded(|| cloud_tco::plan(project, catalog, basis.as_ref()));
-                let failed = result.is_err();
-                done.push(result);
-                if (failed && !collect) || start.elapsed() >= SLICE {
-                    break;
-                }
-            }
-            done
+            inputs[next..end]
+                .par_iter()
+                .map(|project| guarded(|| pool.with(|planner| planner.plan(project))))
+                .collect()
         });
+        let took = started.elapsed();
         py.check_signals()?;
+        if took < SLICE / 2 {
+            chunk = chunk.saturating_mul(2);
+        } else if took > SLICE * 2 && chunk > 1 {
+            chunk /= 2;
+        }
         for result in slice {
             let index = next;
             next += 1;
