@@ -237,3 +237,45 @@ fn every_example_project_is_valid_and_priced_by_the_embedded_catalog() {
     }
     assert!(seen >= 4);
 }
+
+/// Unquoted decimals reach the reader as 64-bit floats: up to 15 significant digits they are
+/// exact; beyond, the float may not be the number written, so it is refused, not changed.
+#[test]
+fn unquoted_numbers_beyond_fifteen_digits_are_refused_not_changed() {
+    let json = |amount: &str| {
+        format!(
+            r#"{{"kind": "conversion", "budget_year": 2027, "service_start": "2027-01-01",
+                "costs": [{{"item": "conversion", "year": 2027, "amount": {amount}}}]}}"#
+        )
+    };
+    let amount = |p: Project| match p.costs[0].timing {
+        cloud_tco::project::CostTiming::Once { amount, .. } => amount,
+        _ => unreachable!("a one-off cost"),
+    };
+    // 15 significant digits, and short decimals, are read exactly.
+    assert_eq!(
+        amount(Project::from_json_str(&json("123456789012.345")).unwrap()),
+        dec("123456789012.345")
+    );
+    assert_eq!(
+        amount(Project::from_json_str(&json("0.1")).unwrap()),
+        dec("0.1")
+    );
+    assert_eq!(
+        amount(Project::from_json_str(&json("1e3")).unwrap()),
+        dec("1000")
+    );
+    // More: refused with the field and the way out; quoted, every digit is kept.
+    let err = Project::from_json_str(&json("12345678901234567.5")).unwrap_err();
+    assert_problem(&err, "costs[0].amount", Some(2), "write it in quotes");
+    assert_eq!(
+        amount(Project::from_json_str(&json("\"12345678901234567.5\"")).unwrap()),
+        dec("12345678901234567.5")
+    );
+    // TOML floats are read the same way.
+    let toml = format!(
+        "{HEAD}[[costs]]\nitem = \"conversion\"\nyear = 2027\namount = 0.30000000000000004\n"
+    );
+    let err = Project::from_toml_str(&toml).unwrap_err();
+    assert!(err.to_string().contains("write it in quotes"), "{err}");
+}

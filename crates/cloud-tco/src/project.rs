@@ -408,6 +408,16 @@ impl<'de> Deserialize<'de> for Num {
                 }
                 // Rust prints the shortest text that reads back as the same float: 0.1 → "0.1".
                 let text = format!("{v}");
+                // JSON and TOML readers hand over unquoted decimals as 64-bit floats, which
+                // keep 15 significant digits exactly; a float that needs more may no longer be
+                // the number written, so it is refused rather than changed.
+                if significant_digits(&text) > 15 {
+                    return Err(E::custom(format!(
+                        "the number {text} has more significant digits than an unquoted number \
+                         keeps exactly (15); write it in quotes, e.g. \"{text}\", with the digits \
+                         you meant"
+                    )));
+                }
                 parse_decimal(&text)
                     .map(Num)
                     .map_err(|e| E::custom(format!("the number {text} is not usable: {e}")))
@@ -420,6 +430,12 @@ impl<'de> Deserialize<'de> for Num {
         }
         d.deserialize_any(V)
     }
+}
+
+/// The significant digits of a plain decimal text (no leading or trailing zeros counted).
+fn significant_digits(text: &str) -> usize {
+    let digits: String = text.chars().filter(char::is_ascii_digit).collect();
+    digits.trim_start_matches('0').trim_end_matches('0').len()
 }
 
 /// A date written as `"2026-07-01"` or as a TOML date.
