@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import os
 import subprocess
+import threading
 from pathlib import Path
-from typing import Iterator
+from typing import Callable, Iterator
 
 import matplotlib
 import pytest
@@ -108,3 +109,21 @@ def sigint_raises() -> Iterator[None]:
         yield
     finally:
         signal.signal(signal.SIGINT, previous)
+
+
+def ticks_while(work: Callable[[], object]) -> int:
+    """Runs `work` on another thread and counts how often this one gets to run meanwhile: a
+    count in the thousands means `work` released the GIL."""
+    ticks = 0
+    done = threading.Event()
+
+    def run() -> None:
+        work()
+        done.set()
+
+    worker = threading.Thread(target=run)
+    worker.start()
+    while not done.is_set():
+        ticks += 1  # only runs while the worker does not hold the GIL
+    worker.join()
+    return ticks
