@@ -1289,8 +1289,10 @@ fn totals(
             .iter()
             .try_fold(0i128, |t, x| t.checked_add(*x))
             .ok_or_else(|| overflow("yearly total"))?;
-        let amounts = s.amounts("yearly total")?;
-        let vat = percent_of(amounts.total, vat_pct).ok_or_else(|| overflow("VAT"))?;
+        // Items are never negative, so they fit whenever their total does.
+        let total =
+            Decimal::try_from_i128_with_scale(s.total, 0).map_err(|_| overflow("yearly total"))?;
+        let vat = percent_of(total, vat_pct).ok_or_else(|| overflow("VAT"))?;
         s.vat = won_of(vat);
         let amounts = s.amounts("total with VAT")?;
         usage_fee = usage_fee
